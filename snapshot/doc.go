@@ -1,0 +1,20 @@
+// Package snapshot is procsnap's data model and its /proc reader.
+//
+// A Snapshot is a header (when, where, as whom, what could not be seen) and every visible
+// process sorted by PID. A process is identified by (PID, StartTicks), the raw field 22 of
+// /proc/PID/stat, which survives PID reuse.
+//
+// Take reads /proc (or any tree shaped like it) with github.com/prometheus/procfs where procfs
+// has the field, and with small readers of its own, one file per /proc source, where procfs lacks
+// the field or hides errors: status (TracerPid, signal masks, NSpgid/NSsid), stack,
+// task/*/children, the exe/cwd/ns links and each fd's link and fdinfo.
+//
+// Nothing a process hides is fatal. A field that could not be read is recorded in
+// Process.Unread with a reason (permission_denied, vanished, needs_cap_sys_admin, not_supported,
+// malformed); a process that could not be recorded consistently is listed in Header.Skipped.
+// Each process is read between two reads of its stat, and a changed start time discards the
+// record, so no record mixes two processes.
+//
+// Load, Decode, Encode and WriteFile read and write snapshot files (YAML or JSON, optionally
+// gzip-compressed); writes are atomic, durable and mode 0600.
+package snapshot

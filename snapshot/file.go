@@ -1,0 +1,262 @@
+package snapshot
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Formats a snapshot can be written in.
+const (
+	FormatYAML = "yaml"
+	FormatJSON = "json"
+)
+
+// MaxFileSize bounds how much a snapshot file may expand to when loaded (after gunzip).
+const MaxFileSize = 1 << 30
+
+// FormatFromPath returns the format and compression implied by a file name:
+// .yaml/.yml or .json, optionally followed by .gz. Unknown extensions give "".
+func FormatFromPath(path string) (format string, gz bool) {
+	name := strings.ToLower(path)
+	if strings.HasSuffix(name, ".gz") {
+		gz = true
+		name = strings.TrimSuffix(name, ".gz")
+	}
+	switch filepath.Ext(name) {
+	case ".yaml", ".yml":
+		return FormatYAML, gz
+	case ".json":
+		return FormatJSON, gz
+	}
+	return "", gz
+}
+
+// Encode writes s to w in the given format (yaml or json).
+func Encode(w io.Writer, s *Snapshot, format string) error {
+	switch format {
+	case FormatYAML, "":
+		enc := yaml.NewEncoder(w)
+		enc.SetIndent(2)
+		if err := enc.Encode(s); err != nil {
+			return err
+		}
+		return enc.Close()
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	return fmt.Errorf("%w: %q (want yaml or json)", ErrUnknownFormat, format)
+}
+
+// Decode reads a snapshot in any format procsnap writes (YAML, JSON, either gzip-compressed),
+// validates it and returns it. name is used in error messages only.
+func Decode(r io.Reader, name string) (*Snapshot, error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: gzip: %v", name, ErrInvalid, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReader(zr)
+	}
+	data, err := io.ReadAll(io.LimitReader(br, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", name, ErrInvalid, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, MaxFileSize)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s: %w: file is empty", name, ErrInvalid)
+	}
+	var s Snapshot
+	if err := unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", name, ErrInvalid, err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &s, nil
+}
+
+func unmarshal(data []byte, s *Snapshot) error {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(s); err != nil {
+			return err
+		}
+		if dec.More() {
+			return errors.New("trailing data after JSON document")
+		}
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(s); err != nil {
+		return err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return errors.New("more than one YAML document")
+	}
+	return nil
+}
+
+// Load reads and validates the snapshot file at path.
+func Load(path string) (*Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Decode(f, path)
+}
+
+// Validate checks the schema version and the invariants every reader relies on: processes sorted
+// by unique positive PID, no negative ids.
+func (s *Snapshot) Validate() error {
+	major, err := schemaMajor(s.Header.Schema)
+	if err != nil {
+		return err
+	}
+	if major < SchemaMajorMin || major > SchemaMajorMax {
+		return fmt.Errorf("%w: %q (this procsnap reads procsnap/v%d to procsnap/v%d)",
+			ErrSchema, s.Header.Schema, SchemaMajorMin, SchemaMajorMax)
+	}
+	for i := range s.Processes {
+		p := &s.Processes[i]
+		if p.PID <= 0 {
+			return fmt.Errorf("%w: process #%d has pid %d", ErrInvalid, i, p.PID)
+		}
+		if i > 0 && p.PID <= s.Processes[i-1].PID {
+			if p.PID == s.Processes[i-1].PID {
+				return fmt.Errorf("%w: duplicate pid %d", ErrInvalid, p.PID)
+			}
+			return fmt.Errorf("%w: processes not sorted by pid (%d after %d)", ErrInvalid, p.PID, s.Processes[i-1].PID)
+		}
+		if p.PPID < 0 || p.PGID < 0 || p.SID < 0 || p.Threads < 0 || p.TracerPID < 0 {
+			return fmt.Errorf("%w: pid %d has a negative ppid, pgid, sid, threads or tracer_pid", ErrInvalid, p.PID)
+		}
+		for j := range p.FDs {
+			if p.FDs[j].FD < 0 {
+				return fmt.Errorf("%w: pid %d has fd %d", ErrInvalid, p.PID, p.FDs[j].FD)
+			}
+		}
+	}
+	return nil
+}
+
+func schemaMajor(schema string) (int, error) {
+	if schema == "" {
+		return 0, fmt.Errorf("%w: no header.schema (is this a procsnap snapshot?)", ErrInvalid)
+	}
+	v, ok := strings.CutPrefix(schema, "procsnap/v")
+	if !ok {
+		return 0, fmt.Errorf("%w: %q is not a procsnap schema", ErrSchema, schema)
+	}
+	if i := strings.IndexByte(v, '.'); i >= 0 {
+		v = v[:i]
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %q", ErrSchema, schema)
+	}
+	return n, nil
+}
+
+// WriteFile writes s to path atomically and durably: a temporary file in the same directory
+// created 0600, fsync, rename over path, fsync of the directory. The format comes from the
+// extension unless format is set; a .gz suffix compresses. Nothing is left under path on failure.
+func WriteFile(path string, s *Snapshot, format string) error {
+	extFormat, gz := FormatFromPath(path)
+	if format == "" {
+		format = extFormat
+	}
+	if format == "" {
+		format = FormatYAML
+	}
+	return AtomicWrite(path, func(w io.Writer) error {
+		if !gz {
+			return Encode(w, s, format)
+		}
+		zw := gzip.NewWriter(w)
+		if err := Encode(zw, s, format); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+}
+
+// AtomicWrite creates path with mode 0600 through a temporary file in the same directory, so
+// that path holds either the complete previous content or the complete new one, never a part.
+// An existing symlink at path is replaced, never followed.
+func AtomicWrite(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("fsync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Sort orders processes by PID and each process's fds by number; readers rely on it.
+func (s *Snapshot) Sort() {
+	sort.Slice(s.Processes, func(i, j int) bool { return s.Processes[i].PID < s.Processes[j].PID })
+	for i := range s.Processes {
+		fds := s.Processes[i].FDs
+		sort.Slice(fds, func(a, b int) bool { return fds[a].FD < fds[b].FD })
+	}
+}

@@ -1,0 +1,60 @@
+package snapshot
+
+import (
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// readChildren reads /proc/PID/task/*/children and returns the union, sorted. procfs has no
+// reader for it. An exited process's children files read as empty with no error.
+func readChildren(dir string, buf *[]byte) ([]int, error) {
+	tasks, err := readDirNames(dir + "/task")
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for _, tid := range tasks {
+		data, err := readWhole(dir+"/task/"+tid+"/children", buf)
+		if err != nil {
+			if isVanished(err) {
+				continue // the thread exited; its children moved to another thread
+			}
+			return nil, err
+		}
+		kids, err := parseChildren(data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, kids...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// parseChildren parses one task/TID/children file: space-separated PIDs.
+func parseChildren(data []byte) ([]int, error) {
+	f := strings.Fields(string(data))
+	if len(f) == 0 {
+		return nil, nil
+	}
+	out := make([]int, 0, len(f))
+	for _, s := range f {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return nil, errMalformedf("children entry %q", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func readDirNames(dir string) ([]string, error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.Readdirnames(-1)
+}

@@ -1,0 +1,122 @@
+package snapshot
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/procfs"
+)
+
+// oCloexec is O_CLOEXEC as fdinfo's octal flags word shows it.
+const oCloexec = 0o2000000
+
+// readFDs lists /proc/PID/fd with procfs and, for each descriptor, reads its link target and
+// /proc/PID/fdinfo/N. procfs's FileDescriptorTargets turns a failed readlink into "" and
+// FileDescriptorsInfo drops unreadable fds, so each descriptor is read here and keeps its error
+// as FD.Unread. The error returned is the listing's; per-fd failures are in the records.
+func readFDs(p procfs.Proc, dir string, buf *[]byte) ([]FD, error) {
+	nums, err := p.FileDescriptors()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FD, 0, len(nums))
+	for _, n := range nums {
+		name := strconv.FormatUint(uint64(n), 10)
+		fd := FD{FD: int(n)}
+		target, err := os.Readlink(dir + "/fd/" + name)
+		if err != nil {
+			if isVanished(err) {
+				continue // closed between listing and reading: not open at this moment
+			}
+			fd.Unread = reasonOf(err)
+			out = append(out, fd)
+			continue
+		}
+		fd.Target = target
+		fd.Kind, fd.Inode = classifyTarget(target)
+		data, err := readWhole(dir+"/fdinfo/"+name, buf)
+		if err != nil {
+			if isVanished(err) {
+				continue
+			}
+			fd.Unread = reasonOf(err)
+		} else if err := parseFDInfo(data, &fd); err != nil {
+			fd.Unread = reasonOf(err)
+		}
+		out = append(out, fd)
+	}
+	return out, nil
+}
+
+// classifyTarget derives the kind of a descriptor, and its inode where the target carries one,
+// from its /proc/PID/fd link text.
+func classifyTarget(t string) (kind string, inode uint64) {
+	switch {
+	case strings.HasPrefix(t, "socket:["):
+		return KindSocket, bracketInode(t)
+	case strings.HasPrefix(t, "pipe:["):
+		return KindPipe, bracketInode(t)
+	case strings.HasPrefix(t, "anon_inode:"):
+		return KindAnonInode, 0
+	case strings.HasPrefix(t, "/"):
+		return KindFile, 0
+	}
+	return KindOther, bracketInode(t)
+}
+
+func bracketInode(t string) uint64 {
+	i := strings.IndexByte(t, '[')
+	j := strings.LastIndexByte(t, ']')
+	if i < 0 || j <= i {
+		return 0
+	}
+	n, err := strconv.ParseUint(t[i+1:j], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// parseFDInfo parses /proc/PID/fdinfo/N ("pos:", "flags:", "mnt_id:", "ino:" lines) into fd.
+// A missing flags line leaves Flags empty and is reported as malformed.
+func parseFDInfo(data []byte, fd *FD) error {
+	var haveFlags bool
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		key, val, ok := bytes.Cut(line, []byte{':'})
+		if !ok {
+			continue
+		}
+		v := string(bytes.TrimSpace(val))
+		var err error
+		switch string(key) {
+		case "pos":
+			fd.Pos, err = strconv.ParseInt(v, 10, 64)
+		case "flags":
+			var f uint64
+			f, err = strconv.ParseUint(v, 8, 64)
+			fd.Flags, fd.CloExec, haveFlags = v, f&oCloexec != 0, err == nil
+		case "mnt_id":
+			fd.MntID, err = strconv.Atoi(v)
+		case "ino":
+			var ino uint64
+			if ino, err = strconv.ParseUint(v, 10, 64); err == nil {
+				fd.Inode = ino
+			}
+		}
+		if err != nil {
+			return errMalformedf("fdinfo %s: %q", key, v)
+		}
+	}
+	if !haveFlags {
+		return errMalformedf("fdinfo has no flags line")
+	}
+	return nil
+}

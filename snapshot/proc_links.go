@@ -1,0 +1,26 @@
+package snapshot
+
+import (
+	"os"
+	"strings"
+)
+
+const deletedSuffix = " (deleted)"
+
+// readExe reads the /proc/PID/exe link. procfs's Executable maps ENOENT to "", which hides
+// whether the process vanished, so procsnap reads the link itself.
+func readExe(dir string) (exe string, deleted bool, err error) {
+	t, err := os.Readlink(dir + "/exe")
+	if err != nil {
+		return "", false, err
+	}
+	if s, ok := strings.CutSuffix(t, deletedSuffix); ok {
+		return s, true, nil
+	}
+	return t, false, nil
+}
+
+// readCwd reads the /proc/PID/cwd link (procfs's Cwd maps ENOENT to "" too).
+func readCwd(dir string) (string, error) {
+	return os.Readlink(dir + "/cwd")
+}

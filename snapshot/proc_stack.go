@@ -1,0 +1,38 @@
+package snapshot
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+)
+
+// readStack reads /proc/PID/stack, the kernel stack. Since Linux 4.19 it needs CAP_SYS_ADMIN even
+// for one's own processes, so a permission error is reported as ReasonNeedsCapSysAdmin.
+func readStack(dir string, buf *[]byte) ([]string, error) {
+	data, err := readWhole(dir+"/stack", buf)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, errNeedsCapSysAdmin
+		}
+		return nil, err
+	}
+	return parseStack(data), nil
+}
+
+var errNeedsCapSysAdmin = errors.New("reading a kernel stack needs CAP_SYS_ADMIN")
+
+// parseStack parses lines such as "[<0>] do_wait+0x5b/0x90" into "do_wait+0x5b/0x90".
+func parseStack(data []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if i := strings.Index(line, "] "); i >= 0 && strings.HasPrefix(line, "[") {
+			line = line[i+2:]
+		}
+		out = append(out, line)
+	}
+	return out
+}

@@ -1,0 +1,39 @@
+package snapshot
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"syscall"
+)
+
+// reasonOf classifies a read error into one of the Reason constants.
+func reasonOf(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case isVanished(err):
+		return ReasonVanished
+	case errors.Is(err, fs.ErrPermission):
+		return ReasonPermissionDenied
+	case errors.Is(err, syscall.EINVAL), errors.Is(err, syscall.ENOTSUP), errors.Is(err, syscall.ENOSYS):
+		return ReasonNotSupported
+	case errors.Is(err, errNeedsCapSysAdmin):
+		return ReasonNeedsCapSysAdmin
+	case errors.Is(err, errMalformed):
+		return ReasonMalformed
+	}
+	return ReasonError
+}
+
+// isVanished reports whether err means the process is gone: ENOENT, or ESRCH from a read
+// of a process that exited after open (errors.Is(ESRCH, fs.ErrNotExist) is false).
+func isVanished(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
+}
+
+var errMalformed = errors.New("malformed")
+
+func errMalformedf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errMalformed}, args...)...)
+}

@@ -1,0 +1,263 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/procfs"
+)
+
+// DefaultRoot is where the proc filesystem is normally mounted.
+const DefaultRoot = "/proc"
+
+// TakeOptions shapes a snapshot.
+type TakeOptions struct {
+	// Root is the proc filesystem to read (DefaultRoot when empty): a container's /proc, or a
+	// fixture tree.
+	Root    string
+	NoFDs   bool
+	NoStack bool
+	// PIDs restricts the snapshot to these processes when not empty.
+	PIDs []int
+	// Version is written to Header.Version.
+	Version string
+	// Now returns the current time (time.Now when nil); tests pin it.
+	Now func() time.Time
+}
+
+// Take photographs every process visible under opts.Root. Per-process and per-field read
+// failures are recorded in the snapshot, never returned; Take fails only when the proc
+// filesystem cannot be listed at all or ctx is cancelled.
+func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
+	root := opts.Root
+	if root == "" {
+		root = DefaultRoot
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	fs, err := procfs.NewFS(root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrProcUnreadable, root, err)
+	}
+	start := time.Now()
+	s := &Snapshot{Header: Header{
+		Schema:    Schema,
+		Version:   opts.Version,
+		TakenAt:   now().UTC(),
+		ProcRoot:  root,
+		TakerPID:  os.Getpid(),
+		TakerUID:  os.Getuid(),
+		TakerEUID: os.Geteuid(),
+		Options:   Options{NoFDs: opts.NoFDs, NoStack: opts.NoStack, PIDs: slices.Clone(opts.PIDs)},
+	}}
+	readHeader(fs, root, &s.Header)
+
+	pids, err := listPIDs(fs, opts.PIDs)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrProcUnreadable, root, err)
+	}
+	r := reader{fs: fs, root: root, btime: uint64(s.Header.BootTime), opts: &opts}
+	s.Processes = make([]Process, 0, len(pids))
+	for _, pid := range pids {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, reason := r.readProcess(pid)
+		if reason != "" {
+			s.Header.Skipped = append(s.Header.Skipped, Skipped{PID: pid, Reason: reason})
+			continue
+		}
+		s.Processes = append(s.Processes, p)
+	}
+	s.Sort()
+	s.Header.ScanDurationNS = time.Since(start).Nanoseconds()
+	s.Header.Counts = count(s)
+	return s, nil
+}
+
+// listPIDs returns the PIDs to read, sorted: every numeric entry of the proc root, or the
+// requested ones.
+func listPIDs(fs procfs.FS, want []int) ([]int, error) {
+	if len(want) > 0 {
+		out := slices.Clone(want)
+		slices.Sort(out)
+		return slices.Compact(out), nil
+	}
+	procs, err := fs.AllProcs()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(procs))
+	for i, p := range procs {
+		out[i] = p.PID
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// count derives the header counts from the records.
+func count(s *Snapshot) Counts {
+	c := Counts{Processes: len(s.Processes), Skipped: len(s.Header.Skipped)}
+	for i := range s.Processes {
+		p := &s.Processes[i]
+		c.Threads += p.Threads
+		c.FDs += len(p.FDs)
+		if p.IsZombie() {
+			c.Zombies++
+		}
+		for _, r := range p.Unread {
+			c.addUnread(r)
+		}
+		for _, fd := range p.FDs {
+			if fd.Unread != "" {
+				c.addUnread(fd.Unread)
+			}
+		}
+	}
+	return c
+}
+
+func (c *Counts) addUnread(reason string) {
+	if c.Unread == nil {
+		c.Unread = map[string]int{}
+	}
+	c.Unread[reason]++
+}
+
+// reader reads one process at a time, reusing one buffer.
+type reader struct {
+	fs    procfs.FS
+	root  string
+	btime uint64
+	opts  *TakeOptions
+	buf   []byte
+}
+
+// readProcess reads one process. If the PID is reused while it is read (start_ticks changes),
+// it reads again once; a process that cannot be recorded consistently returns a skip reason.
+func (r *reader) readProcess(pid int) (Process, string) {
+	for attempt := 0; ; attempt++ {
+		p, err := r.readOnce(pid)
+		if err == nil {
+			return p, ""
+		}
+		if errors.Is(err, errReused) && attempt == 0 {
+			continue
+		}
+		return Process{}, reasonOf(err)
+	}
+}
+
+var errReused = errors.New("pid reused while being read")
+
+// readOnce reads stat first (identity), then every other file, then stat again: a changed
+// start_ticks means two processes were mixed and the record is discarded.
+func (r *reader) readOnce(pid int) (Process, error) {
+	p := Process{PID: pid}
+	proc, err := r.fs.Proc(pid)
+	if err != nil {
+		return p, err
+	}
+	dir := r.root + "/" + strconv.Itoa(pid)
+	if err := readStat(proc, r.btime, userHZ, &p); err != nil {
+		return p, err
+	}
+	absent := r.readRest(proc, dir, &p)
+	var again Process
+	err = readStat(proc, r.btime, userHZ, &again)
+	switch {
+	case err == nil && again.StartTicks != p.StartTicks:
+		return Process{}, errReused
+	case err != nil && isVanished(err):
+		// The process exited while being read: what was read is its own, what was missing
+		// is missing because it vanished.
+		for _, f := range absent {
+			p.markUnread(f, ReasonVanished)
+		}
+	}
+	return p, nil
+}
+
+// readRest reads everything but stat. Fields that were absent (ENOENT) are returned rather than
+// marked: for a live zombie or kernel thread that is normal, for a process that exits meanwhile it
+// is not, and only the second stat can tell.
+func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []string) {
+	fail := func(field string, err error) {
+		if isVanished(err) {
+			absent = append(absent, field)
+			return
+		}
+		p.markUnread(field, reasonOf(err))
+	}
+	if st, err := readStatus(dir, &r.buf); err != nil {
+		fail("status", err)
+	} else {
+		p.TracerPID = st.TracerPID
+		p.UID, p.EUID, p.GID, p.EGID = st.UID, st.EUID, st.GID, st.EGID
+		p.SigBlocked, p.SigIgnored, p.SigCaught = st.SigBlk, st.SigIgn, st.SigCgt
+		p.SigChld = SigChldAction(st.SigIgn, st.SigCgt)
+		p.NSpid, p.NSpgid, p.NSsid = st.NSpid, st.NSpgid, st.NSsid
+	}
+	if cmd, err := proc.CmdLine(); err != nil {
+		fail("cmdline", err)
+	} else if len(cmd) > 0 {
+		p.Cmdline = cmd
+	}
+	if w, err := proc.Wchan(); err != nil {
+		fail("wchan", err)
+	} else {
+		p.Wchan = w
+	}
+	if kids, err := readChildren(dir, &r.buf); err != nil {
+		fail("children", err)
+	} else {
+		p.Children = kids
+	}
+	if ns, err := readNamespaces(dir); err != nil && len(ns) == 0 {
+		fail("namespaces", err)
+	} else {
+		p.Namespaces = ns
+	}
+	if !r.opts.NoStack {
+		if st, err := readStack(dir, &r.buf); err != nil {
+			fail("stack", err)
+		} else {
+			p.Stack = st
+		}
+	}
+	if p.Kthread {
+		return absent // kernel threads have no exe, cwd or fds
+	}
+	if exe, deleted, err := readExe(dir); err != nil {
+		fail("exe", err)
+	} else {
+		p.Exe, p.ExeDeleted = exe, deleted
+	}
+	if cwd, err := readCwd(dir); err != nil {
+		fail("cwd", err)
+	} else {
+		p.Cwd = cwd
+	}
+	if !r.opts.NoFDs {
+		if fds, err := readFDs(proc, dir, &r.buf); err != nil {
+			fail("fds", err)
+		} else {
+			p.FDs = fds
+		}
+	}
+	return absent
+}
+
+func (p *Process) markUnread(field, reason string) {
+	if p.Unread == nil {
+		p.Unread = map[string]string{}
+	}
+	p.Unread[field] = reason
+}
