@@ -37,7 +37,7 @@ func WriteSessions(w io.Writer, sessions []*Session, st Style) error {
 func sessionTitle(s *Session) string {
 	switch {
 	case s.SID == 0:
-		return "session 0 (no session: kernel threads)"
+		return "session 0 (the kernel's: kernel threads, and processes that never called setsid)"
 	case s.LeaderExited:
 		return fmt.Sprintf("session %d (leader exited)", s.SID)
 	}
