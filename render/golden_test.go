@@ -60,7 +60,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			rows, err := Rows(f, sort)
+			rows, err := Rows(f, sort, true)
 			if err != nil {
 				return err
 			}
@@ -93,6 +93,13 @@ func TestGolden(t *testing.T) {
 		{"ps", Filter{}, ps("table", DefaultColumns, "pid")},
 		{"ps_all_sort_sid", Filter{}, ps("table", "all", "sid,-pid")},
 		{"ps_json", Filter{PID: 450}, ps("json", DefaultColumns, "")},
+		{"ps_comm_matches_only", Filter{Comms: []string{"loop-[bc]", "tail"}}, func(b *bytes.Buffer, f *Forest) error {
+			rows, err := Rows(f, "-pid", false)
+			if err != nil {
+				return err
+			}
+			return WritePSTable(b, rows, Columns)
+		}},
 		{"ps_yaml", Filter{Comms: []string{"defunct", "daemon"}}, ps("yaml", "pid,ppid,stat,fds,markers,comm", "-fds")},
 	}
 	for _, tc := range cases {

@@ -191,8 +191,9 @@ func unknownColumn(name string) error {
 }
 
 // Rows returns the processes of f as ps rows, sorted by spec: comma-separated column names,
-// each optionally prefixed by - for descending order; ties are broken by PID.
-func Rows(f *Forest, spec string) ([]*Row, error) {
+// each optionally prefixed by - for descending order; ties are broken by PID. Processes that
+// are in f only as ancestors of a match (Node.Context) are left out unless withContext is set.
+func Rows(f *Forest, spec string, withContext bool) ([]*Row, error) {
 	type key struct {
 		c    Column
 		desc bool
@@ -211,7 +212,11 @@ func Rows(f *Forest, spec string) ([]*Row, error) {
 		keys = append(keys, key{c, desc})
 	}
 	var rows []*Row
-	f.Walk(func(n *Node, _ int) { rows = append(rows, newRow(f, n)) })
+	f.Walk(func(n *Node, _ int) {
+		if withContext || !n.Context {
+			rows = append(rows, newRow(f, n))
+		}
+	})
 	slices.SortStableFunc(rows, func(a, b *Row) int {
 		for _, k := range keys {
 			if c := k.c.cmp(a, b); c != 0 {
