@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"io"
 	"slices"
 
@@ -63,7 +62,8 @@ func runPS(ctx context.Context, g *globalOptions, o *psOptions, args []string, o
 	if err != nil {
 		return usageErrorf("--columns: %w", err)
 	}
-	if _, err := render.Rows(&render.Forest{}, o.sort, false); err != nil {
+	keys, err := render.ParseSort(o.sort)
+	if err != nil {
 		return usageErrorf("--sort: %w", err)
 	}
 	if _, err := o.view.filter(); err != nil {
@@ -81,12 +81,7 @@ func runPS(ctx context.Context, g *globalOptions, o *psOptions, args []string, o
 	// With --pid alone, the ancestors of PID are part of what was asked for; with --user or
 	// --comm, only the matching processes are rows.
 	alone := len(o.view.users) == 0 && len(o.view.comms) == 0
-	rows, err := render.Rows(shown, o.sort, alone)
-	if errors.Is(err, render.ErrUnknownColumn) {
-		return usageErrorf("--sort: %w", err)
-	} else if err != nil {
-		return err
-	}
+	rows := render.Rows(shown, keys, alone)
 	switch o.format {
 	case "json":
 		return render.WritePSJSON(out, rows, cols)

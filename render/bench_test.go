@@ -48,11 +48,12 @@ func BenchmarkPSTable(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	keys, err := ParseSort("pid")
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		rows, err := Rows(f, "pid", false)
-		if err != nil {
-			b.Fatal(err)
-		}
+		rows := Rows(f, keys, false)
 		if err := WritePSTable(io.Discard, rows, cols); err != nil {
 			b.Fatal(err)
 		}

@@ -60,10 +60,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			rows, err := Rows(f, sort, true)
+			keys, err := ParseSort(sort)
 			if err != nil {
 				return err
 			}
+			rows := Rows(f, keys, true)
 			switch format {
 			case "json":
 				return WritePSJSON(b, rows, cols)
@@ -94,10 +95,11 @@ func TestGolden(t *testing.T) {
 		{"ps_all_sort_sid", Filter{}, ps("table", "all", "sid,-pid")},
 		{"ps_json", Filter{PID: 450}, ps("json", DefaultColumns, "")},
 		{"ps_comm_matches_only", Filter{Comms: []string{"loop-[bc]", "tail"}}, func(b *bytes.Buffer, f *Forest) error {
-			rows, err := Rows(f, "-pid", false)
+			keys, err := ParseSort("-pid")
 			if err != nil {
 				return err
 			}
+			rows := Rows(f, keys, false)
 			return WritePSTable(b, rows, Columns)
 		}},
 		{"ps_yaml", Filter{Comms: []string{"defunct", "daemon"}}, ps("yaml", "pid,ppid,stat,fds,markers,comm", "-fds")},

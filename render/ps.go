@@ -190,27 +190,34 @@ func unknownColumn(name string) error {
 	return fmt.Errorf("%w %q (want %s)", ErrUnknownColumn, name, strings.Join(names, ", "))
 }
 
-// Rows returns the processes of f as ps rows, sorted by spec: comma-separated column names,
-// each optionally prefixed by - for descending order; ties are broken by PID. Processes that
-// are in f only as ancestors of a match (Node.Context) are left out unless withContext is set.
-func Rows(f *Forest, spec string, withContext bool) ([]*Row, error) {
-	type key struct {
-		c    Column
-		desc bool
-	}
-	var keys []key
+// SortKey is one key of a ps sort: a column, ascending unless Desc.
+type SortKey struct {
+	Column Column
+	Desc   bool
+}
+
+// ParseSort turns "sid,-pid" into sort keys: comma-separated column names, each optionally
+// prefixed by - for descending (or + for ascending) order.
+func ParseSort(spec string) ([]SortKey, error) {
+	var keys []SortKey
 	for _, name := range strings.Split(spec, ",") {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			continue
 		}
-		desc := strings.HasPrefix(name, "-")
 		c, ok := column(strings.TrimLeft(name, "+-"))
 		if !ok {
 			return nil, unknownColumn(name)
 		}
-		keys = append(keys, key{c, desc})
+		keys = append(keys, SortKey{c, strings.HasPrefix(name, "-")})
 	}
+	return keys, nil
+}
+
+// Rows returns the processes of f as ps rows sorted by keys; ties are broken by PID. Processes
+// that are in f only as ancestors of a match (Node.Context) are left out unless withContext is
+// set.
+func Rows(f *Forest, keys []SortKey, withContext bool) []*Row {
 	var rows []*Row
 	f.Walk(func(n *Node, _ int) {
 		if withContext || !n.Context {
@@ -219,8 +226,8 @@ func Rows(f *Forest, spec string, withContext bool) ([]*Row, error) {
 	})
 	slices.SortStableFunc(rows, func(a, b *Row) int {
 		for _, k := range keys {
-			if c := k.c.cmp(a, b); c != 0 {
-				if k.desc {
+			if c := k.Column.cmp(a, b); c != 0 {
+				if k.Desc {
 					return -c
 				}
 				return c
@@ -228,7 +235,7 @@ func Rows(f *Forest, spec string, withContext bool) ([]*Row, error) {
 		}
 		return cmp.Compare(a.p.PID, b.p.PID)
 	})
-	return rows, nil
+	return rows
 }
 
 func newRow(f *Forest, n *Node) *Row {
