@@ -86,6 +86,7 @@ func TestGolden(t *testing.T) {
 		{"tree_color", Filter{}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{Color: true}) }},
 		{"tree_json", Filter{}, func(b *bytes.Buffer, f *Forest) error { return WriteTreeJSON(b, f) }},
 		{"tree_pid_420", Filter{PID: 420}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{}) }},
+		{"tree_pid_451_color", Filter{PID: 451}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{Color: true}) }},
 		{"tree_comm_loop", Filter{Comms: []string{"loop-[bc]"}}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{}) }},
 		{"sessions", Filter{}, sessions(Style{})},
 		{"sessions_color", Filter{}, sessions(Style{Color: true})},

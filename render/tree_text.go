@@ -99,6 +99,10 @@ func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGro
 }
 
 func nodeLine(n *Node, ttyAbove string, groupRoot bool, st Style) string {
+	faint := st
+	if n.Context {
+		st = Style{} // the whole line is faint: inner colours would end it early
+	}
 	head := fmt.Sprintf("%d %s %s", n.PID, clean(n.Comm), n.State)
 	var tags []string
 	for _, m := range n.Markers {
@@ -126,7 +130,7 @@ func nodeLine(n *Node, ttyAbove string, groupRoot bool, st Style) string {
 		line += " [" + strings.Join(tags, ", ") + "]"
 	}
 	if n.Context {
-		return st.paint(sgrFaint, line)
+		return faint.paint(sgrFaint, line)
 	}
 	return line
 }
