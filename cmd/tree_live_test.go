@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,7 +144,62 @@ func TestTreeSessionsLive(t *testing.T) {
 			t.Fatalf("setpriv procsnap tree: %v\n%s", err, stderr.String())
 		}
 		check(t, sessionsJSON(t, out))
+
+		// Another user's descriptors cannot be read: ps says so ("?", null), it does not say 0.
+		cmd = exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+			bin, "ps", "--pid", strconv.Itoa(daemon.PID), "--columns", "pid,fds", "--format", "json")
+		out, err = cmd.Output()
+		if err != nil {
+			t.Fatalf("setpriv procsnap ps: %v", err)
+		}
+		if got := psFDs(t, out, daemon.PID); got != nil {
+			t.Errorf("unprivileged ps: daemon fds = %v, want null (unreadable)", *got)
+		}
 	})
+}
+
+// TestPSFDsLive checks the fd count of a staged daemon, which holds 0-2 plus a socket, a pipe and
+// a file as 3, 4 and 5.
+func TestPSFDsLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stages real processes")
+	}
+	daemon, _ := stage.DoubleFork(t)
+	var out bytes.Buffer
+	o := &psOptions{columns: "pid,fds", sort: "pid", format: "json", view: viewOptions{pid: daemon.PID}}
+	if err := runPS(context.Background(), &globalOptions{procRoot: "/proc"}, o, nil, &out); err != nil {
+		t.Fatal(err)
+	}
+	if got := psFDs(t, out.Bytes(), daemon.PID); got == nil || *got < 6 {
+		t.Errorf("daemon fds = %v, want at least 6", got)
+	}
+	o.columns = "pid,stat"
+	out.Reset()
+	if err := runPS(context.Background(), &globalOptions{procRoot: "/proc"}, o, nil, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), fmt.Sprintf(`"pid": %d, "stat": "S`, daemon.PID)) {
+		t.Errorf("ps --columns pid,stat lacks the daemon:\n%s", out.String())
+	}
+}
+
+// psFDs returns the fds value of pid in `ps --format json` output (nil for null).
+func psFDs(tb testing.TB, data []byte, pid int) *int {
+	tb.Helper()
+	var rows []struct {
+		PID int  `json:"pid"`
+		FDs *int `json:"fds"`
+	}
+	if err := json.Unmarshal(data, &rows); err != nil {
+		tb.Fatalf("ps --format json: %v\n%s", err, data)
+	}
+	for _, r := range rows {
+		if r.PID == pid {
+			return r.FDs
+		}
+	}
+	tb.Fatalf("pid %d not in ps output:\n%s", pid, data)
+	return nil
 }
 
 // TestTreeMarkersLive stages a stopped, a traced and a zombie-making process and checks their
