@@ -54,9 +54,6 @@ type Node struct {
 // Has reports whether n carries the marker.
 func (n *Node) Has(marker string) bool { return slices.Contains(n.Markers, marker) }
 
-// Process returns the snapshot record behind n.
-func (n *Node) Process() *snapshot.Process { return n.proc }
-
 // Forest is the parent tree of a snapshot: every process exactly once, roots sorted by PID.
 type Forest struct {
 	Roots []*Node `json:"roots"`
@@ -67,9 +64,6 @@ type Forest struct {
 
 // Node returns the node with the given PID, or nil.
 func (f *Forest) Node(pid int) *Node { return f.nodes[pid] }
-
-// Len is the number of processes in the forest.
-func (f *Forest) Len() int { return len(f.nodes) }
 
 // Walk calls fn for every node, depth first, parents before children, in PID order.
 func (f *Forest) Walk(fn func(n *Node, depth int)) {
