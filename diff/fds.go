@@ -148,7 +148,11 @@ func fdEvent(kind string, fd *snapshot.FD) Event {
 
 func (c *comparer) emitFD(p *snapshot.Process, kind string, fd *snapshot.FD, verb string) {
 	e := fdEvent(kind, fd)
-	e.Summary = fmt.Sprintf("%s fd %d → %s", verb, fd.FD, fd.Target)
+	target := fd.Target
+	if target == "" {
+		target = "(target unread: " + orUnknown(fd.Unread) + ")"
+	}
+	e.Summary = fmt.Sprintf("%s fd %d → %s", verb, fd.FD, target)
 	c.emit(p, e)
 }
 

@@ -88,7 +88,7 @@ func zombieSummary(r ZombieReport, elapsed time.Duration) string {
 	}
 	var stuck, fresh []string
 	for _, p := range r.Parents {
-		d := fmt.Sprintf("%d (%s, %d zombies, SIGCHLD %s, %s in %s)", p.PID, p.Comm, p.Zombies,
+		d := fmt.Sprintf("%d (%s, %d zombies, SIGCHLD %s, state %s, wchan %s)", p.PID, p.Comm, p.Zombies,
 			orUnknown(p.SigChld), orUnknown(p.State), orUnknown(p.Wchan))
 		if p.NotReaping {
 			stuck = append(stuck, d)
