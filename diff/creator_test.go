@@ -40,14 +40,14 @@ func TestCreatorScoring(t *testing.T) {
 			b: []snapshot.Process{adopted(file(3, "/var/log/x", 50, 100, "102001")),
 				proc(800, 8000, 100, "opener", fds(file(3, "/var/log/x", 50, 7, "102001")))}},
 		{name: "exited creator seen only in A still counts",
-			a: []snapshot.Process{proc(800, 8000, 100, "launcher", fds(pipe(3, 6001, "0")))},
-			b: []snapshot.Process{adopted(pipe(4, 6001, "0"))},
+			a:       []snapshot.Process{proc(800, 8000, 100, "launcher", fds(pipe(3, 6001, "0")))},
+			b:       []snapshot.Process{adopted(pipe(4, 6001, "0"))},
 			wantPID: 800, wantFDs: []int{4}, wantScore: 1.61},
 		{name: "younger process cannot be the creator",
 			b: []snapshot.Process{adopted(pipe(4, 6001, "0")), proc(950, 9500, 1, "young", fds(pipe(3, 6001, "0")))}},
 		{name: "session leader alone is enough",
-			a: []snapshot.Process{proc(890, 8900, 1, "leader", session(890, 890))},
-			b: []snapshot.Process{adopted()},
+			a:       []snapshot.Process{proc(890, 8900, 1, "leader", session(890, 890))},
+			b:       []snapshot.Process{adopted()},
 			wantPID: 890, wantScore: 2},
 	}
 	for _, tc := range cases {
