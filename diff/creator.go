@@ -172,8 +172,8 @@ func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, 
 		}
 		w := c.holders.weight(k, fd.Target)
 		for _, h := range c.holders.byObj[k] {
-			if !sameDescription(fd, h.fd, h.inB) {
-				continue
+			if !sameDescription(fd, h.fd, h.inB) || (fd.CloExec && runsOther(h.proc, p)) {
+				continue // p opened a close-on-exec fd itself after its exec: not shared
 			}
 			cd := get(h.proc, h.inB)
 			if cd == nil || cd.objs[k] {

@@ -56,19 +56,23 @@
 //   - fd_inherited: a new process holds a descriptor sharing an open file description with its
 //     parent (or, when adopted, its inferred creator): same object (socket or pipe inode, or file
 //     path and inode), same status flags without O_CLOEXEC, and the same offset for files when
-//     both were read in B. /dev/null, /dev/zero, /dev/*random, the console and terminals are not
+//     both were read in B. When the new process runs another program than its source, only its
+//     descriptors without close-on-exec count (the others were opened after its exec; two Go
+//     programs each holding their own cgroup file would otherwise look alike). /dev/null, /dev/zero, /dev/*random, the console and terminals are not
 //     reported: every child of a shell shares them.
 //   - fd_leaked: a descriptor above 2 without close-on-exec that survived an exec of its process
 //     (same number, same object), or that a new process inherited while running another program
-//     than its source (exe differs, or comm and cmdline differ): it crossed an exec it did not
-//     need to. A forked worker that did not exec inherits without leaking.
+//     than its source (exe or cmdline differs): it crossed an exec it did not need to. A forked
+//     worker that did not exec inherits without leaking (one that rewrote its cmdline with
+//     setproctitle looks exec'd: a known false positive).
 //
 // # Who created an adopted process (creator.go)
 //
 // For a new process that is adopted (see daemonized), every process alive in A or B that started
 // no later than it is a candidate. A candidate scores, once per object, w = ln(1 + N/n) for each
 // open file description it shares with the process (as in fd_inherited; the offset is compared
-// only when the candidate was read in B), where N is the number of processes whose fds were read
+// only when the candidate was read in B, and close-on-exec fds of a process running another
+// program than the candidate are skipped), where N is the number of processes whose fds were read
 // and n the number holding that object: a socket two processes share weighs ~ln(N), /dev/null
 // almost nothing. Ubiquitous targets are further multiplied by 0.05. Leading the process's
 // session, or its process group, adds 1 each. The best score of at least 1 wins (ties: alive in
