@@ -170,7 +170,7 @@ func TestDiffLive(t *testing.T) {
 		t.Fatalf("diff: exit %d: %s", code, errOut)
 	}
 	var res struct {
-		Events []map[string]any `json:"events"`
+		Events []map[string]any        `json:"events"`
 		B      struct{ Processes int } `json:"b"`
 	}
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
