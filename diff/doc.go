@@ -74,7 +74,8 @@
 // only when the candidate was read in B, and close-on-exec fds of a process running another
 // program than the candidate are skipped), where N is the number of processes whose fds were read
 // and n the number holding that object: a socket two processes share weighs ~ln(N), /dev/null
-// almost nothing. Ubiquitous targets are further multiplied by 0.05. Leading the process's
+// almost nothing. Ubiquitous targets are further multiplied by 0.05, and an object held by more
+// than 32 processes is not counted at all. Leading the process's
 // session, or its process group, adds 1 each. The best score of at least 1 wins (ties: alive in
 // B, then lower PID); creator names it with the shared fds (fd, candidate_fd, inode, holders,
 // weight) and session evidence, or says that none was found.
