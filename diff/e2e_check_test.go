@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -81,8 +80,10 @@ func checkReparent(t *testing.T, res *Result, pid, oldParent, adopter int) {
 	}
 }
 
-func checkEvidence(t *testing.T, res *Result, b *snapshot.Snapshot, daemon, creator *stage.Proc, leaker, leakedFD, attachee, tracer, rzombie, rparent int) {
+func checkEvidence(t *testing.T, res *Result, b *snapshot.Snapshot, sc *scene) {
 	t.Helper()
+	daemon, creator := sc.daemon, sc.creator
+	leaker, leakedFD, attachee, tracer, rzombie, rparent := sc.leaker.PID, sc.leakedFD, sc.attachee.PID, sc.tracer.pid, sc.rzombie, sc.rparent.PID
 	st := eventOf(t, res, daemon.PID, KindStarted)
 	if st.Creator == nil || st.Creator.Candidate == nil || st.Creator.Candidate.PID != creator.PID {
 		t.Errorf("daemon %d: creator %+v, want %d", daemon.PID, st.Creator, creator.PID)
