@@ -53,7 +53,9 @@
 //
 // Descriptors (fds.go). Only when both snapshots recorded fds and both tables were readable:
 //   - fd_opened, fd_closed: an fd number present on one side only, or pointing at another object
-//     (target or inode changed: closed then opened). An offset that moved is no event. An fd that
+//     (closed then opened): another inode, or, where an inode is unknown, another link text. A
+//     file renamed or deleted while open keeps its inode and is no event, nor is an offset that
+//     moved. An fd that
 //     was unreadable in A and is absent in B is closed, with an empty target.
 //   - fd_inherited: a new process holds a descriptor sharing an open file description with its
 //     parent (or, when adopted, its inferred creator): same object (socket or pipe inode, or file
