@@ -55,8 +55,7 @@
 //   - fd_opened, fd_closed: an fd number present on one side only, or pointing at another object
 //     (closed then opened): another inode, or, where an inode is unknown, another link text. A
 //     file renamed or deleted while open keeps its inode and is no event, nor is an offset that
-//     moved. An fd that
-//     was unreadable in A and is absent in B is closed, with an empty target.
+//     moved. An fd that was unreadable in A and is absent in B is closed, with an empty target.
 //   - fd_inherited: a new process holds a descriptor sharing an open file description with its
 //     parent (or, when adopted, its inferred creator): same object (socket or pipe inode, or file
 //     path and inode), same status flags without O_CLOEXEC, and the same offset for files when
