@@ -28,4 +28,13 @@
 // parent is pid 1 and which does not lead its own session, which is what an orphan adopted by
 // init looks like, but also what a process started by init without setsid looks like. Child
 // subreapers (PR_SET_CHILD_SUBREAPER) are not visible in /proc and are not inferred.
+//
+// Diff writes a diff.Result in one of four formats:
+//   - table: a header naming both snapshots and the elapsed time, the notes, one row per event
+//     (PID, COMM, EVENT, SUMMARY), then the zombie report. For a person at a terminal.
+//   - yaml and json: the whole Result (sides, notes, events with every evidence field, zombie
+//     report), with snake_case keys. Stable for scripts: fields are only ever added.
+//   - jsonl: one JSON object per event and nothing else, for line-oriented tools.
+//
+// Events arrive sorted by diff; render never reorders them.
 package render
