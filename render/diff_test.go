@@ -13,7 +13,6 @@ import (
 	"github.com/procsnap/procsnap/diff"
 )
 
-
 func sampleResult() *diff.Result {
 	at := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 	fd := 3
