@@ -34,7 +34,7 @@ func readFDs(p procfs.Proc, dir string, buf *[]byte) ([]FD, error) {
 			out = append(out, fd)
 			continue
 		}
-		fd.Target = target
+		fd.Target = validText(target)
 		fd.Kind, fd.Inode = classifyTarget(target)
 		data, err := readWhole(dir+"/fdinfo/"+name, buf)
 		if err != nil {
@@ -101,8 +101,9 @@ func parseFDInfo(data []byte, fd *FD) error {
 			fd.Pos, err = strconv.ParseInt(v, 10, 64)
 		case "flags":
 			var f uint64
-			f, err = strconv.ParseUint(v, 8, 64)
-			fd.Flags, fd.CloExec, haveFlags = v, f&oCloexec != 0, err == nil
+			if f, err = strconv.ParseUint(v, 8, 64); err == nil {
+				fd.Flags, fd.CloExec, haveFlags = v, f&oCloexec != 0, true
+			}
 		case "mnt_id":
 			fd.MntID, err = strconv.Atoi(v)
 		case "ino":

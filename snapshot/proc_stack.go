@@ -2,17 +2,20 @@ package snapshot
 
 import (
 	"errors"
-	"io/fs"
+	"fmt"
 	"strings"
+	"syscall"
 )
 
 // readStack reads /proc/PID/stack, the kernel stack. Since Linux 4.19 it needs CAP_SYS_ADMIN even
-// for one's own processes, so a permission error is reported as ReasonNeedsCapSysAdmin.
+// for one's own processes: the kernel answers EACCES without it, reported as
+// ReasonNeedsCapSysAdmin. With it, a failed ptrace access check answers EPERM (root reading a
+// process that forbids it), which stays ReasonPermissionDenied.
 func readStack(dir string, buf *[]byte) ([]string, error) {
 	data, err := readWhole(dir+"/stack", buf)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return nil, errNeedsCapSysAdmin
+		if errors.Is(err, syscall.EACCES) {
+			return nil, fmt.Errorf("%w: %s/stack", errNeedsCapSysAdmin, dir)
 		}
 		return nil, err
 	}

@@ -1,7 +1,10 @@
 package snapshot
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/procfs"
@@ -14,7 +17,12 @@ const pfKthread = 0x00200000
 func readStat(p procfs.Proc, btime uint64, userHZ int64, out *Process) error {
 	st, err := p.Stat()
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) || errors.Is(err, syscall.ESRCH) {
+			return err
+		}
+		// procfs returns its parse errors unwrapped (fmt.Fscan's among them).
+		return fmt.Errorf("%w: stat: %w", errMalformed, err)
 	}
 	fillStat(&st, btime, userHZ, out)
 	return nil
@@ -22,7 +30,7 @@ func readStat(p procfs.Proc, btime uint64, userHZ int64, out *Process) error {
 
 func fillStat(st *procfs.ProcStat, btime uint64, userHZ int64, out *Process) {
 	out.PID = st.PID
-	out.Comm = st.Comm
+	out.Comm = validText(st.Comm)
 	out.State = st.State
 	out.PPID = st.PPID
 	out.PGID = st.PGRP
@@ -33,7 +41,7 @@ func fillStat(st *procfs.ProcStat, btime uint64, userHZ int64, out *Process) {
 	out.Threads = st.NumThreads
 	out.StartTicks = st.Starttime
 	out.Kthread = st.Flags&pfKthread != 0
-	if userHZ > 0 {
+	if userHZ > 0 && btime > 0 { // without btime the start time is unknown, not 1970
 		ns := int64(st.Starttime) * int64(time.Second) / userHZ
 		out.StartTime = time.Unix(int64(btime), ns).UTC()
 	}

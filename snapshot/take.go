@@ -205,31 +205,32 @@ func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []st
 		p.SigChld = SigChldAction(st.SigIgn, st.SigCgt)
 		p.NSpid, p.NSpgid, p.NSsid = st.NSpid, st.NSpgid, st.NSsid
 	}
-	if cmd, err := proc.CmdLine(); err != nil {
+	if cmd, err := readCmdline(dir, &r.buf); err != nil {
 		fail("cmdline", err)
-	} else if len(cmd) > 0 {
+	} else {
 		p.Cmdline = cmd
 	}
 	if w, err := proc.Wchan(); err != nil {
 		fail("wchan", err)
 	} else {
-		p.Wchan = w
+		p.Wchan = validText(w)
 	}
 	if kids, err := readChildren(dir, &r.buf); err != nil {
 		fail("children", err)
 	} else {
 		p.Children = kids
 	}
-	if ns, err := readNamespaces(dir); err != nil && len(ns) == 0 {
+	// A link that fails while others read is recorded too: the map is then partial.
+	ns, err := readNamespaces(dir)
+	p.Namespaces = ns
+	if err != nil {
 		fail("namespaces", err)
-	} else {
-		p.Namespaces = ns
 	}
 	if !r.opts.NoStack {
 		if st, err := readStack(dir, &r.buf); err != nil {
 			fail("stack", err)
 		} else {
-			p.Stack = st
+			p.Stack = validTexts(st)
 		}
 	}
 	if p.Kthread {
@@ -238,12 +239,12 @@ func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []st
 	if exe, deleted, err := readExe(dir); err != nil {
 		fail("exe", err)
 	} else {
-		p.Exe, p.ExeDeleted = exe, deleted
+		p.Exe, p.ExeDeleted = validText(exe), deleted
 	}
 	if cwd, err := readCwd(dir); err != nil {
 		fail("cwd", err)
 	} else {
-		p.Cwd = cwd
+		p.Cwd = validText(cwd)
 	}
 	if !r.opts.NoFDs {
 		if fds, err := readFDs(proc, dir, &r.buf); err != nil {
