@@ -2,8 +2,10 @@ package snapshot
 
 import "time"
 
-// Schema is the value of Header.Schema written by this version of procsnap.
-const Schema = "procsnap/v1"
+// Schema is the value of Header.Schema written by this version of procsnap. Minor versions add
+// without breaking: v1.1 ends every YAML file with a trailer comment that Decode requires from
+// v1.1 on, so that truncation is detected.
+const Schema = "procsnap/v1.1"
 
 // Range of schema major versions that Load accepts.
 const (
@@ -100,7 +102,7 @@ type Process struct {
 	TTY      string `yaml:"tty,omitempty" json:"tty,omitempty"`
 	Children []int  `yaml:"children,omitempty" json:"children,omitempty"`
 
-	State     string   `yaml:"state" json:"state"`
+	State string `yaml:"state" json:"state"`
 	// Kthread is set for kernel threads (PF_KTHREAD), which have no exe, cmdline or fds.
 	Kthread   bool     `yaml:"kthread,omitempty" json:"kthread,omitempty"`
 	Threads   int      `yaml:"threads" json:"threads"`

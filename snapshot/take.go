@@ -166,12 +166,12 @@ func (r *reader) readOnce(pid int) (Process, error) {
 		return p, err
 	}
 	dir := r.root + "/" + strconv.Itoa(pid)
-	if err := readStat(proc, r.btime, userHZ, &p); err != nil {
+	if err := readStat(dir, pid, &r.buf, r.btime, userHZ, &p); err != nil {
 		return p, err
 	}
 	absent := r.readRest(proc, dir, &p)
 	var again Process
-	err = readStat(proc, r.btime, userHZ, &again)
+	err = readStat(dir, pid, &r.buf, r.btime, userHZ, &again)
 	switch {
 	case err == nil && again.StartTicks != p.StartTicks:
 		return Process{}, errReused

@@ -1,0 +1,126 @@
+package snapshot
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+)
+
+// Bounds of the kernel that no real snapshot exceeds.
+const (
+	// pidMaxLimit is PID_MAX_LIMIT on 64-bit Linux (2^22): kernel.pid_max cannot be set higher.
+	pidMaxLimit = 1 << 22
+	// fdLimit is above the largest fs.nr_open the kernel accepts (1<<30 minus a little).
+	fdLimit = 1 << 30
+)
+
+// validateLimits rejects numbers no kernel produces and header counts that disagree with the
+// records. It does not reject ppid cycles: a cycle cannot come from one consistent moment, but a
+// snapshot is read over time (a PID can be reused while the walk runs), so loading keeps them and
+// every consumer walking the tree must stop at a pid it has already visited.
+func (s *Snapshot) validateLimits() error {
+	if s.Processes == nil {
+		// procsnap writes "processes: []" even when it recorded none, last in the file.
+		return fmt.Errorf("%w: no processes list (truncated?)", ErrInvalid)
+	}
+	for i := range s.Processes {
+		if err := s.Processes[i].validateLimits(); err != nil {
+			return err
+		}
+	}
+	for _, sk := range s.Header.Skipped {
+		if sk.PID <= 0 || sk.PID > pidMaxLimit {
+			return fmt.Errorf("%w: header.skipped has pid %d (want 1 to %d)", ErrInvalid, sk.PID, pidMaxLimit)
+		}
+	}
+	return s.validateCounts()
+}
+
+func (p *Process) validateLimits() error {
+	ids := []struct {
+		name string
+		v    int
+		min  int
+	}{{"pid", p.PID, 1}, {"ppid", p.PPID, 0}, {"pgid", p.PGID, 0}, {"sid", p.SID, 0},
+		{"tpgid", p.TPGID, -1}, {"tracer_pid", p.TracerPID, 0}, {"threads", p.Threads, 0}}
+	for _, id := range ids {
+		if id.v < id.min || id.v > pidMaxLimit {
+			return fmt.Errorf("%w: pid %d has %s %d (want %d to %d)", ErrInvalid, p.PID, id.name, id.v, id.min, pidMaxLimit)
+		}
+	}
+	for _, l := range []struct {
+		name string
+		v    []int
+	}{{"children", p.Children}, {"nspid", p.NSpid}, {"nspgid", p.NSpgid}, {"nssid", p.NSsid}} {
+		for _, v := range l.v {
+			if v < 0 || v > pidMaxLimit {
+				return fmt.Errorf("%w: pid %d has %s entry %d (want 0 to %d)", ErrInvalid, p.PID, l.name, v, pidMaxLimit)
+			}
+		}
+	}
+	for j := range p.FDs {
+		fd := p.FDs[j].FD
+		if fd >= fdLimit {
+			return fmt.Errorf("%w: pid %d has fd %d (want below %d)", ErrInvalid, p.PID, fd, fdLimit)
+		}
+		if j > 0 && fd <= p.FDs[j-1].FD {
+			return fmt.Errorf("%w: pid %d lists fd %d after fd %d (want ascending, no duplicates)", ErrInvalid, p.PID, fd, p.FDs[j-1].FD)
+		}
+	}
+	return nil
+}
+
+// validateCounts checks header.counts against the records when the header has counts: every
+// snapshot procsnap writes has them, so a file that lost records (cut short, or edited) is
+// caught. Hand-made files without counts are accepted.
+func (s *Snapshot) validateCounts() error {
+	got := s.Header.Counts
+	if got.Processes == 0 && got.Threads == 0 && got.FDs == 0 && got.Zombies == 0 && got.Skipped == 0 && len(got.Unread) == 0 {
+		return nil
+	}
+	want := count(s)
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{{"processes", got.Processes, want.Processes}, {"threads", got.Threads, want.Threads},
+		{"fds", got.FDs, want.FDs}, {"zombies", got.Zombies, want.Zombies}, {"skipped", got.Skipped, want.Skipped}} {
+		if c.got != c.want {
+			return fmt.Errorf("%w: header.counts.%s is %d but the records add up to %d (truncated or edited?)",
+				ErrInvalid, c.name, c.got, c.want)
+		}
+	}
+	if len(got.Unread) != 0 || len(want.Unread) != 0 {
+		if !maps.Equal(got.Unread, want.Unread) {
+			return fmt.Errorf("%w: header.counts.unread is %v but the records add up to %v (truncated or edited?)",
+				ErrInvalid, got.Unread, want.Unread)
+		}
+	}
+	return nil
+}
+
+// checkTrailer requires the YAML trailer in files of schema v1.1 and later that carry counts
+// (every file procsnap writes): without it the file was cut short.
+func checkTrailer(data []byte, s *Snapshot) error {
+	if schemaMinor(s.Header.Schema) < 1 || s.Header.Counts.Processes == 0 && s.Header.Counts.Skipped == 0 {
+		return nil
+	}
+	if !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte(strings.TrimSpace(yamlTrailer))) {
+		return fmt.Errorf("truncated: the last line is not %q", strings.TrimSpace(yamlTrailer))
+	}
+	return nil
+}
+
+// schemaMinor returns the minor version of a "procsnap/vMAJOR.MINOR" schema, 0 when absent.
+func schemaMinor(schema string) int {
+	_, minor, ok := strings.Cut(schema, ".")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(minor)
+	if err != nil {
+		return 0
+	}
+	return n
+}
