@@ -74,6 +74,7 @@ records what it could not read and why, and explains what changed between two ph
 	root.AddCommand(
 		newTakeCommand(g, io),
 		newVersionCommand(io),
+		newValidateCommand(io),
 	)
 	for _, c := range root.Commands() {
 		addExitStatus(c)
