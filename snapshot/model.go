@@ -21,6 +21,9 @@ const (
 	ReasonNeedsCapSysAdmin = "needs_cap_sys_admin"
 	ReasonPIDReused        = "pid_reused"
 	ReasonMalformed        = "malformed"
+	// ReasonAbsent: the file does not exist although the process does (not a zombie's exe or
+	// cwd, which a zombie never has): a hostile or broken proc tree, or a kernel without it.
+	ReasonAbsent = "absent"
 	ReasonError            = "error"
 )
 

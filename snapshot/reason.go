@@ -22,6 +22,8 @@ func reasonOf(err error) string {
 		return ReasonNeedsCapSysAdmin
 	case errors.Is(err, errMalformed):
 		return ReasonMalformed
+	case errors.Is(err, errAbsent):
+		return ReasonAbsent
 	}
 	return ReasonError
 }
@@ -33,6 +35,9 @@ func isVanished(err error) bool {
 }
 
 var errMalformed = errors.New("malformed")
+
+// errAbsent marks a file that does not exist although its process (or fd) does.
+var errAbsent = errors.New("absent")
 
 func errMalformedf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errMalformed}, args...)...)

@@ -181,6 +181,13 @@ func (r *reader) readOnce(pid int) (Process, error) {
 		for _, f := range absent {
 			p.markUnread(f, ReasonVanished)
 		}
+	default:
+		// Still the same process: a missing file is expected only for a zombie's exe and cwd.
+		for _, f := range absent {
+			if !p.IsZombie() || (f != "exe" && f != "cwd") {
+				p.markUnread(f, ReasonAbsent)
+			}
+		}
 	}
 	return p, nil
 }
@@ -220,10 +227,10 @@ func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []st
 	} else {
 		p.Children = kids
 	}
-	if ns, err := readNamespaces(dir); err != nil && len(ns) == 0 {
+	ns, err := readNamespaces(dir)
+	p.Namespaces = ns // what could be read; a failed link is still reported
+	if err != nil {
 		fail("namespaces", err)
-	} else {
-		p.Namespaces = ns
 	}
 	if !r.opts.NoStack {
 		if st, err := readStack(dir, &r.buf); err != nil {
