@@ -24,7 +24,7 @@ const (
 	// ReasonAbsent: the file does not exist although the process does (not a zombie's exe or
 	// cwd, which a zombie never has): a hostile or broken proc tree, or a kernel without it.
 	ReasonAbsent = "absent"
-	ReasonError            = "error"
+	ReasonError  = "error"
 )
 
 // SIGCHLD dispositions recorded in Process.SigChld.

@@ -23,7 +23,7 @@ var wantInit = snapshot.Process{
 	SigCaught: "0000000000010000", SigIgnored: "0000000000001000", SigBlocked: "0000000000000000",
 	SigChld: snapshot.SigChldHandler, NSpid: []int{1}, NSpgid: []int{1}, NSsid: []int{1},
 	Namespaces: map[string]uint64{"pid": 4026531836, "mnt": 4026531841, "net": 4026531840, "user": 4026531837},
-	FDs: []snapshot.FD{{FD: 0, Target: "/dev/null", Kind: snapshot.KindFile, Inode: 3, Flags: "0100000", MntID: 23}},
+	FDs:        []snapshot.FD{{FD: 0, Target: "/dev/null", Kind: snapshot.KindFile, Inode: 3, Flags: "0100000", MntID: 23}},
 }
 
 func TestTakeHostileTrees(t *testing.T) {
