@@ -72,6 +72,8 @@ type Options struct {
 	NoFDs   bool  `yaml:"no_fds,omitempty" json:"no_fds,omitempty"`
 	NoStack bool  `yaml:"no_stack,omitempty" json:"no_stack,omitempty"`
 	PIDs    []int `yaml:"pids,omitempty" json:"pids,omitempty"`
+	// Redacted is set when secrets were removed from command lines (take --redact).
+	Redacted bool `yaml:"redacted,omitempty" json:"redacted,omitempty"`
 }
 
 // Counts summarises a snapshot.

@@ -28,6 +28,8 @@ type TakeOptions struct {
 	Version string
 	// Now returns the current time (time.Now when nil); tests pin it.
 	Now func() time.Time
+	// Redact, when set, removes secrets from every record before Take returns.
+	Redact *Redactor
 }
 
 // Take photographs every process visible under opts.Root. Per-process and per-field read
@@ -75,6 +77,9 @@ func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
 			continue
 		}
 		s.Processes = append(s.Processes, p)
+	}
+	if opts.Redact != nil {
+		opts.Redact.Apply(s)
 	}
 	s.Sort()
 	s.Header.ScanDurationNS = time.Since(start).Nanoseconds()
