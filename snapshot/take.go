@@ -84,6 +84,7 @@ func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
 	s.Sort()
 	s.Header.ScanDurationNS = time.Since(start).Nanoseconds()
 	s.Header.Counts = count(s)
+	noteHidden(root, s)
 	return s, nil
 }
 
