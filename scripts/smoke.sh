@@ -20,4 +20,10 @@ set +e
 "$bin" take --proc "$tmp/nonexistent" >/dev/null 2>&1; rc=$?
 set -e
 test "$rc" = 3 || { echo "unreadable --proc exited $rc, want 3"; exit 1; }
+"$bin" validate "$tmp/a.yaml" "$tmp/a.json.gz"
+head -c 100 "$tmp/a.yaml" > "$tmp/cut.yaml"
+set +e
+"$bin" validate "$tmp/cut.yaml" >/dev/null 2>&1; rc=$?
+set -e
+test "$rc" = 2 || { echo "validate of a truncated snapshot exited $rc, want 2"; exit 1; }
 echo "smoke: ok"
