@@ -81,12 +81,15 @@ func Decode(r io.Reader, name string) (*Snapshot, error) {
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: gzip: %v", name, ErrInvalid, err)
+			return nil, fmt.Errorf("%s: %w: %v", name, ErrInvalid, err) // "gzip: invalid header"
 		}
 		defer zr.Close()
 		br = bufio.NewReader(zr)
 	}
 	data, err := io.ReadAll(io.LimitReader(br, MaxFileSize+1))
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s: %w: truncated: %s", name, ErrInvalid, oneLine(err))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %s", name, ErrInvalid, oneLine(err))
 	}

@@ -43,8 +43,11 @@ func (p *Process) validateLimits() error {
 		name string
 		v    int
 		min  int
-	}{{"pid", p.PID, 1}, {"ppid", p.PPID, 0}, {"pgid", p.PGID, 0}, {"sid", p.SID, 0},
+	}{{"ppid", p.PPID, 0}, {"pgid", p.PGID, 0}, {"sid", p.SID, 0},
 		{"tpgid", p.TPGID, -1}, {"tracer_pid", p.TracerPID, 0}, {"threads", p.Threads, 0}}
+	if p.PID > pidMaxLimit {
+		return fmt.Errorf("%w: pid %d is above PID_MAX_LIMIT (%d)", ErrInvalid, p.PID, pidMaxLimit)
+	}
 	for _, id := range ids {
 		if id.v < id.min || id.v > pidMaxLimit {
 			return fmt.Errorf("%w: pid %d has %s %d (want %d to %d)", ErrInvalid, p.PID, id.name, id.v, id.min, pidMaxLimit)
