@@ -50,7 +50,7 @@ func asNobody(args ...string) []string {
 	return append([]string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}, args...)
 }
 
-func run(t *testing.T, argv ...string) (string, int) {
+func hostileRun(t *testing.T, argv ...string) (string, int) {
 	t.Helper()
 	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -80,7 +80,7 @@ func TestTakeOutputSafetyUnprivileged(t *testing.T) {
 		{rootSnap, "it belongs to uid 0", 2},
 		{filepath.Join(shared, "mine.yaml"), "", 0},
 	} {
-		out, code := run(t, asNobody(bin, "take", "--no-fds", "--no-stack", "--pid", "1", "-o", c.out)...)
+		out, code := hostileRun(t, asNobody(bin, "take", "--no-fds", "--no-stack", "--pid", "1", "-o", c.out)...)
 		if code != c.code || !strings.Contains(out, c.want) {
 			t.Errorf("take -o %s as uid 65534: exit %d, %q; want %d, %q", c.out, code, out, c.code, c.want)
 		}
@@ -104,7 +104,7 @@ func TestTakeHidepid(t *testing.T) {
 	script := `mount -t proc -o hidepid=2 proc "$1" || exit 99; shift; exec "$@"`
 	argv := append([]string{"unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", mnt},
 		asNobody(bin, "--proc", mnt, "take", "--no-stack", "-o", out)...)
-	msg, code := run(t, argv...)
+	msg, code := hostileRun(t, argv...)
 	if code == 99 || strings.Contains(msg, "unshare failed") {
 		t.Skipf("cannot mount a private proc here: %s", msg)
 	}
@@ -143,7 +143,7 @@ func TestTakeHidepid(t *testing.T) {
 func TestTakePIDNamespace(t *testing.T) {
 	bin, shared := hostileBinary(t)
 	out := filepath.Join(shared, "pidns.yaml")
-	msg, code := run(t, "unshare", "--pid", "--fork", "--mount-proc", bin, "take", "--no-stack", "-o", out)
+	msg, code := hostileRun(t, "unshare", "--pid", "--fork", "--mount-proc", bin, "take", "--no-stack", "-o", out)
 	if code != 0 && strings.Contains(msg, "unshare") {
 		t.Skipf("cannot create a PID namespace here: %s", msg)
 	}
