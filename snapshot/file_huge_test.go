@@ -39,7 +39,7 @@ func gzipBomb(tb testing.TB, n int) io.Reader {
 	if err := zw.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	return io.MultiReader(strings.NewReader(string(member.Bytes())),
+	return io.MultiReader(bytes.NewReader(member.Bytes()),
 		io.LimitReader(&repeatReader{b: member.Bytes()}, int64((n>>20)+1)*int64(member.Len())))
 }
 
