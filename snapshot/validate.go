@@ -3,7 +3,6 @@ package snapshot
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"strconv"
 	"strings"
 )
@@ -75,29 +74,22 @@ func (p *Process) validateLimits() error {
 	return nil
 }
 
-// validateCounts checks header.counts against the records when the header has counts: every
-// snapshot procsnap writes has them, so a file that lost records (cut short, or edited) is
-// caught. Hand-made files without counts are accepted.
+// validateCounts checks header.counts.processes and .skipped against the records when the header
+// has them: every snapshot procsnap writes does, so a file that lost records (cut at a record
+// boundary, or edited) is caught. The other counts (threads, fds, zombies, unread) are summaries
+// that hand-written fixtures rarely fill in; a mismatch there loses nothing and is accepted.
 func (s *Snapshot) validateCounts() error {
 	got := s.Header.Counts
-	if got.Processes == 0 && got.Threads == 0 && got.FDs == 0 && got.Zombies == 0 && got.Skipped == 0 && len(got.Unread) == 0 {
+	if got.Processes == 0 && got.Skipped == 0 {
 		return nil
 	}
-	want := count(s)
 	for _, c := range []struct {
 		name      string
 		got, want int
-	}{{"processes", got.Processes, want.Processes}, {"threads", got.Threads, want.Threads},
-		{"fds", got.FDs, want.FDs}, {"zombies", got.Zombies, want.Zombies}, {"skipped", got.Skipped, want.Skipped}} {
+	}{{"processes", got.Processes, len(s.Processes)}, {"skipped", got.Skipped, len(s.Header.Skipped)}} {
 		if c.got != c.want {
-			return fmt.Errorf("%w: header.counts.%s is %d but the records add up to %d (truncated or edited?)",
+			return fmt.Errorf("%w: header.counts.%s is %d but the file holds %d (truncated or edited?)",
 				ErrInvalid, c.name, c.got, c.want)
-		}
-	}
-	if len(got.Unread) != 0 || len(want.Unread) != 0 {
-		if !maps.Equal(got.Unread, want.Unread) {
-			return fmt.Errorf("%w: header.counts.unread is %v but the records add up to %v (truncated or edited?)",
-				ErrInvalid, got.Unread, want.Unread)
 		}
 	}
 	return nil
