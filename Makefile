@@ -10,7 +10,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X github.com/procsnap/procsnap/cmd.version=$(VERSION)
 FUZZTIME    ?= 10s
 
-.PHONY: all build run test check fmt vet staticcheck tidy unit smoke fuzz bench clean
+.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke fuzz fuzz-short bench clean
 
 all: build
 
@@ -20,7 +20,7 @@ build:
 run: build
 	./$(BIN) take
 
-test: check unit smoke
+test: check fixtures unit smoke fuzz-short
 
 check: fmt vet staticcheck tidy
 
@@ -39,14 +39,25 @@ staticcheck: $(STATICCHECK)
 tidy:
 	$(GO) mod tidy -diff
 
+# The hostile /proc trees are generated from their declarations (fixtures/hostile); regenerating
+# must not change the committed trees.
+fixtures:
+	$(GO) run ./fixtures/hostile/gen
+	@if [ -n "$$(git status --porcelain -- fixtures/hostile)" ]; then echo "fixtures/hostile differs from its declarations:"; git status --short -- fixtures/hostile; exit 1; fi
+
 unit:
 	$(GO) test -race -cover -count=1 ./...
 
 smoke: build
 	./scripts/smoke.sh $(BIN)
 
+# make fuzz FUZZTIME=10m runs every fuzz target for that long, one after the other.
 fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
+
+# A short run of every fuzz target, part of make test.
+fuzz-short:
+	./scripts/fuzz.sh 5s
 
 clean:
 	rm -rf bin

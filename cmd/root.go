@@ -77,6 +77,7 @@ records what it could not read and why, and explains what changed between two ph
 		newPSCommand(g, io),
 		newDiffCommand(g, io),
 		newVersionCommand(io),
+		newValidateCommand(io),
 	)
 	for _, c := range root.Commands() {
 		addExitStatus(c)

@@ -20,6 +20,12 @@ set +e
 "$bin" take --proc "$tmp/nonexistent" >/dev/null 2>&1; rc=$?
 set -e
 test "$rc" = 3 || { echo "unreadable --proc exited $rc, want 3"; exit 1; }
+"$bin" validate "$tmp/a.yaml" "$tmp/a.json.gz"
+head -c 100 "$tmp/a.yaml" > "$tmp/cut.yaml"
+set +e
+"$bin" validate "$tmp/cut.yaml" >/dev/null 2>&1; rc=$?
+set -e
+test "$rc" = 2 || { echo "validate of a truncated snapshot exited $rc, want 2"; exit 1; }
 "$bin" tree --sessions "$tmp/a.yaml" >"$tmp/sessions.txt"
 grep -q '^session ' "$tmp/sessions.txt" || { echo "tree --sessions printed no session"; exit 1; }
 "$bin" tree --format json "$tmp/a.json.gz" >"$tmp/tree.json"

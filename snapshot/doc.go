@@ -6,15 +6,19 @@
 //
 // Take reads /proc (or any tree shaped like it) with github.com/prometheus/procfs where procfs
 // has the field, and with small readers of its own, one file per /proc source, where procfs lacks
-// the field or hides errors: status (TracerPid, signal masks, NSpgid/NSsid), stack,
+// the field or hides errors: stat, status (TracerPid, signal masks, NSpgid/NSsid), stack,
 // task/*/children, the exe/cwd/ns links and each fd's link and fdinfo.
 //
 // Nothing a process hides is fatal. A field that could not be read is recorded in
 // Process.Unread with a reason (permission_denied, vanished, needs_cap_sys_admin, not_supported,
-// malformed); a process that could not be recorded consistently is listed in Header.Skipped.
+// malformed, absent); a process that could not be recorded consistently is listed in Header.Skipped.
 // Each process is read between two reads of its stat, and a changed start time discards the
 // record, so no record mixes two processes.
 //
 // Load, Decode, Encode and WriteFile read and write snapshot files (YAML or JSON, optionally
-// gzip-compressed); writes are atomic, durable and mode 0600.
+// gzip-compressed); writes are atomic, durable and mode 0600. Decode rejects hostile files with
+// one-line errors that name the file (see Validate, MaxFileSize and the v1.1 YAML trailer);
+// WriteOutput never clobbers what procsnap did not write; a Redactor removes secrets from command
+// lines before anything is written. The /proc stat line is parsed here, not by procfs, whose
+// parser panics on some malformed lines.
 package snapshot

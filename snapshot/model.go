@@ -2,8 +2,10 @@ package snapshot
 
 import "time"
 
-// Schema is the value of Header.Schema written by this version of procsnap.
-const Schema = "procsnap/v1"
+// Schema is the value of Header.Schema written by this version of procsnap. Minor versions add
+// without breaking: v1.1 ends every YAML file with a trailer comment that Decode requires from
+// v1.1 on, so that truncation is detected.
+const Schema = "procsnap/v1.1"
 
 // Range of schema major versions that Load accepts.
 const (
@@ -19,7 +21,10 @@ const (
 	ReasonNeedsCapSysAdmin = "needs_cap_sys_admin"
 	ReasonPIDReused        = "pid_reused"
 	ReasonMalformed        = "malformed"
-	ReasonError            = "error"
+	// ReasonAbsent: the file does not exist although the process does (not a zombie's exe or
+	// cwd, which a zombie never has): a hostile or broken proc tree, or a kernel without it.
+	ReasonAbsent = "absent"
+	ReasonError  = "error"
 )
 
 // SIGCHLD dispositions recorded in Process.SigChld.
@@ -67,6 +72,8 @@ type Options struct {
 	NoFDs   bool  `yaml:"no_fds,omitempty" json:"no_fds,omitempty"`
 	NoStack bool  `yaml:"no_stack,omitempty" json:"no_stack,omitempty"`
 	PIDs    []int `yaml:"pids,omitempty" json:"pids,omitempty"`
+	// Redacted is set when secrets were removed from command lines (take --redact).
+	Redacted bool `yaml:"redacted,omitempty" json:"redacted,omitempty"`
 }
 
 // Counts summarises a snapshot.

@@ -39,7 +39,10 @@ func readFDs(p procfs.Proc, dir string, buf *[]byte) ([]FD, error) {
 		data, err := readWhole(dir+"/fdinfo/"+name, buf)
 		if err != nil {
 			if isVanished(err) {
-				continue
+				if _, lerr := os.Lstat(dir + "/fd/" + name); lerr != nil {
+					continue // closed after the readlink
+				}
+				err = errAbsent // the fd is still there but its fdinfo is not
 			}
 			fd.Unread = reasonOf(err)
 		} else if err := parseFDInfo(data, &fd); err != nil {

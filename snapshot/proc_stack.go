@@ -33,9 +33,11 @@ func parseStack(data []byte) []string {
 			continue
 		}
 		if i := strings.Index(line, "] "); i >= 0 && strings.HasPrefix(line, "[") {
-			line = line[i+2:]
+			line = strings.TrimSpace(line[i+2:]) // fuzzing found "[]  0": a frame " 0"
 		}
-		out = append(out, line)
+		if line != "" {
+			out = append(out, line)
+		}
 	}
 	return out
 }

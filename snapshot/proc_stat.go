@@ -1,34 +1,93 @@
 package snapshot
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
-	"io/fs"
-	"syscall"
+	"strconv"
 	"time"
-
-	"github.com/prometheus/procfs"
 )
 
 // pfKthread is PF_KTHREAD in the flags field of /proc/PID/stat.
 const pfKthread = 0x00200000
 
-// readStat reads /proc/PID/stat through procfs and fills the identity, tree and life fields.
-func readStat(p procfs.Proc, btime uint64, userHZ int64, out *Process) error {
-	st, err := p.Stat()
+// stat holds the fields of /proc/PID/stat that procsnap records.
+type stat struct {
+	PID        int
+	Comm       string
+	State      string
+	PPID       int
+	PGRP       int
+	Session    int
+	TTY        int
+	TPGID      int
+	Flags      uint64
+	NumThreads int
+	Starttime  uint64
+}
+
+// readStat reads /proc/PID/stat in one call and fills the identity, tree and life fields.
+// procfs's Proc.Stat panics on a line cut right after the comm ("1 (x)") and on a "(" after the
+// last ")", so procsnap parses the line itself.
+func readStat(dir string, pid int, buf *[]byte, btime uint64, userHZ int64, out *Process) error {
+	data, err := readWhole(dir+"/stat", buf)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) || errors.Is(err, syscall.ESRCH) {
-			return err
-		}
-		// procfs returns its parse errors unwrapped (fmt.Fscan's among them).
-		return fmt.Errorf("%w: stat: %w", errMalformed, err)
+		return err
+	}
+	st, err := parseStat(data)
+	if err != nil {
+		return err
+	}
+	if st.PID != pid {
+		return errMalformedf("stat of pid %d says pid %d", pid, st.PID)
 	}
 	fillStat(&st, btime, userHZ, out)
 	return nil
 }
 
-func fillStat(st *procfs.ProcStat, btime uint64, userHZ int64, out *Process) {
+// statMinFields is how many fields must follow the comm: state (the 3rd field of the line)
+// through starttime (the 22nd).
+const statMinFields = 20
+
+// parseStat parses the content of /proc/PID/stat: "pid (comm) state ppid pgrp session tty_nr
+// tpgid flags ... num_threads itrealvalue starttime ...". The comm is printed raw and may hold
+// spaces, parentheses and newlines, so it runs from the first "(" to the last ")".
+func parseStat(data []byte) (stat, error) {
+	var st stat
+	l := bytes.IndexByte(data, '(')
+	r := bytes.LastIndexByte(data, ')')
+	if l < 0 || r < l {
+		return st, errMalformedf("stat has no (comm)")
+	}
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(data[:l])))
+	if err != nil || pid <= 0 {
+		return st, errMalformedf("stat pid %q", bytes.TrimSpace(data[:l]))
+	}
+	f := bytes.Fields(data[r+1:])
+	if len(f) < statMinFields {
+		return st, errMalformedf("stat has %d fields after the comm, want at least %d (truncated?)", len(f), statMinFields)
+	}
+	st.PID, st.Comm, st.State = pid, string(data[l+1:r]), string(f[0])
+	ints := []struct {
+		dst *int
+		i   int
+	}{{&st.PPID, 1}, {&st.PGRP, 2}, {&st.Session, 3}, {&st.TTY, 4}, {&st.TPGID, 5}, {&st.NumThreads, 17}}
+	for _, x := range ints {
+		n, err := strconv.ParseInt(string(f[x.i]), 10, 32)
+		if err != nil {
+			return stat{}, errMalformedf("stat field %d %q", x.i+3, f[x.i])
+		}
+		*x.dst = int(n)
+	}
+	if st.Flags, err = strconv.ParseUint(string(f[6]), 10, 64); err != nil {
+		return stat{}, errMalformedf("stat flags %q", f[6])
+	}
+	if st.Starttime, err = strconv.ParseUint(string(f[19]), 10, 64); err != nil {
+		return stat{}, errMalformedf("stat starttime %q", f[19])
+	}
+	return st, nil
+}
+
+func fillStat(st *stat, btime uint64, userHZ int64, out *Process) {
 	out.PID = st.PID
 	out.Comm = validText(st.Comm)
 	out.State = st.State
@@ -42,9 +101,17 @@ func fillStat(st *procfs.ProcStat, btime uint64, userHZ int64, out *Process) {
 	out.StartTicks = st.Starttime
 	out.Kthread = st.Flags&pfKthread != 0
 	if userHZ > 0 && btime > 0 { // without btime the start time is unknown, not 1970
-		ns := int64(st.Starttime) * int64(time.Second) / userHZ
-		out.StartTime = time.Unix(int64(btime), ns).UTC()
+		out.StartTime = startTime(btime, st.Starttime, uint64(userHZ))
 	}
+}
+
+// startTime converts start ticks since boot to wall time without overflowing: multiplying the
+// ticks by 1e9 first overflows int64 past ~92 million seconds of uptime (or any hostile value).
+func startTime(btime, ticks, hz uint64) time.Time {
+	const maxSec = 1 << 40 // far beyond any real clock; keeps the sum inside int64
+	sec := min(ticks/hz, maxSec) + min(btime, maxSec)
+	nsec := (ticks % hz) * uint64(time.Second) / hz
+	return time.Unix(int64(sec), int64(nsec)).UTC()
 }
 
 // TTYName decodes the tty_nr field of /proc/PID/stat into a device name below /dev

@@ -24,6 +24,8 @@ func reasonOf(err error) string {
 		return ReasonPIDReused
 	case errors.Is(err, errMalformed):
 		return ReasonMalformed
+	case errors.Is(err, errAbsent):
+		return ReasonAbsent
 	}
 	return ReasonError
 }
@@ -35,6 +37,9 @@ func isVanished(err error) bool {
 }
 
 var errMalformed = errors.New("malformed")
+
+// errAbsent marks a file that does not exist although its process (or fd) does.
+var errAbsent = errors.New("absent")
 
 func errMalformedf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errMalformed}, args...)...)

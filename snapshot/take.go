@@ -28,6 +28,8 @@ type TakeOptions struct {
 	Version string
 	// Now returns the current time (time.Now when nil); tests pin it.
 	Now func() time.Time
+	// Redact, when set, removes secrets from every record before Take returns.
+	Redact *Redactor
 }
 
 // Take photographs every process visible under opts.Root. Per-process and per-field read
@@ -76,9 +78,13 @@ func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
 		}
 		s.Processes = append(s.Processes, p)
 	}
+	if opts.Redact != nil {
+		opts.Redact.Apply(s)
+	}
 	s.Sort()
 	s.Header.ScanDurationNS = time.Since(start).Nanoseconds()
 	s.Header.Counts = count(s)
+	noteHidden(root, s)
 	return s, nil
 }
 
@@ -166,12 +172,12 @@ func (r *reader) readOnce(pid int) (Process, error) {
 		return p, err
 	}
 	dir := r.root + "/" + strconv.Itoa(pid)
-	if err := readStat(proc, r.btime, userHZ, &p); err != nil {
+	if err := readStat(dir, pid, &r.buf, r.btime, userHZ, &p); err != nil {
 		return p, err
 	}
 	absent := r.readRest(proc, dir, &p)
 	var again Process
-	err = readStat(proc, r.btime, userHZ, &again)
+	err = readStat(dir, pid, &r.buf, r.btime, userHZ, &again)
 	switch {
 	case err == nil && again.StartTicks != p.StartTicks:
 		return Process{}, errReused
@@ -181,9 +187,20 @@ func (r *reader) readOnce(pid int) (Process, error) {
 		for _, f := range absent {
 			p.markUnread(f, ReasonVanished)
 		}
+	default:
+		// Still the same process: a missing file is expected only for what a zombie has
+		// released (its exe, cwd and namespace links).
+		for _, f := range absent {
+			if !p.IsZombie() || !zombieReleases[f] {
+				p.markUnread(f, ReasonAbsent)
+			}
+		}
 	}
 	return p, nil
 }
+
+// zombieReleases are the fields whose files a zombie no longer has.
+var zombieReleases = map[string]bool{"exe": true, "cwd": true, "namespaces": true}
 
 // readRest reads everything but stat. Fields that were absent (ENOENT) are returned rather than
 // marked: for a live zombie or kernel thread that is normal, for a process that exits meanwhile it
@@ -220,9 +237,8 @@ func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []st
 	} else {
 		p.Children = kids
 	}
-	// A link that fails while others read is recorded too: the map is then partial.
 	ns, err := readNamespaces(dir)
-	p.Namespaces = ns
+	p.Namespaces = ns // what could be read; a failed link is still reported
 	if err != nil {
 		fail("namespaces", err)
 	}

@@ -1,0 +1,85 @@
+package snapshot
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+var aaaa = bytes.Repeat([]byte("a"), 64<<10)
+
+// endless streams a YAML document that never ends: a scalar of infinite length.
+type endless struct{ head bool }
+
+func (z *endless) Read(p []byte) (int, error) {
+	if !z.head {
+		z.head = true
+		return copy(p, "header: {schema: procsnap/v1.1}\nx: "), nil
+	}
+	n := 0
+	for n < len(p) {
+		n += copy(p[n:], aaaa)
+	}
+	return n, nil
+}
+
+// gzipBomb returns a gzip stream that inflates to more than n bytes: one small member holding
+// 1 MiB of "a", repeated (gzip readers read concatenated members as one stream).
+func gzipBomb(tb testing.TB, n int) io.Reader {
+	tb.Helper()
+	var member bytes.Buffer
+	zw := gzip.NewWriter(&member)
+	if _, err := zw.Write(bytes.Repeat([]byte("a"), 1<<20)); err != nil {
+		tb.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return io.MultiReader(bytes.NewReader(member.Bytes()),
+		io.LimitReader(&repeatReader{b: member.Bytes()}, int64((n>>20)+1)*int64(member.Len())))
+}
+
+type repeatReader struct {
+	b   []byte
+	off int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := copy(p, r.b[r.off:])
+	r.off = (r.off + n) % len(r.b)
+	return n, nil
+}
+
+// TestDecodeHugeStream feeds endless input: Decode stops at the limit with ErrTooLarge, naming the
+// file, having allocated about twice the limit at most (memory bounded). The real MaxFileSize
+// is checked on a plain stream; the gzip bomb uses an 8 MiB limit to keep the test short under
+// -race (inflating 128 MiB there takes minutes on a shared host).
+func TestDecodeHugeStream(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		r     func() io.Reader
+		limit int
+	}{
+		{"endless.yaml", func() io.Reader { return &endless{} }, MaxFileSize},
+		{"bomb.yaml.gz", func() io.Reader { return gzipBomb(t, 9<<20) }, 8 << 20},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := decode(c.r(), c.name, c.limit)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrTooLarge) || !strings.HasPrefix(err.Error(), c.name+": ") {
+				t.Fatalf("decode = %v, want ErrTooLarge naming %s", err, c.name)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(3*c.limit) {
+				t.Errorf("allocated %d MB to reject a stream at %d MB", alloc>>20, c.limit>>20)
+			} else {
+				t.Logf("allocated %d MB to reject a stream at %d MB", alloc>>20, c.limit>>20)
+			}
+		})
+	}
+}
