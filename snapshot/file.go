@@ -47,12 +47,7 @@ func FormatFromPath(path string) (format string, gz bool) {
 func Encode(w io.Writer, s *Snapshot, format string) error {
 	switch format {
 	case FormatYAML, "":
-		enc := yaml.NewEncoder(w)
-		enc.SetIndent(2)
-		if err := enc.Encode(s); err != nil {
-			return err
-		}
-		return enc.Close()
+		return encodeYAML(w, s)
 	case FormatJSON:
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
