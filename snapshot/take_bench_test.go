@@ -31,11 +31,7 @@ func BenchmarkReadProcess(b *testing.B) {
 	}{{"fds", false}, {"nofds", true}} {
 		b.Run(tc.name, func(b *testing.B) {
 			pids := livePIDs(b)
-			fs, err := procfs.NewFS(DefaultRoot)
-			if err != nil {
-				b.Fatal(err)
-			}
-			r := reader{fs: fs, root: DefaultRoot, opts: &TakeOptions{NoFDs: tc.noFDs}}
+			r := reader{root: DefaultRoot, opts: &TakeOptions{NoFDs: tc.noFDs}}
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
