@@ -15,7 +15,7 @@ func readChildren(dir string, buf *[]byte) ([]int, error) {
 	}
 	var out []int
 	for _, tid := range tasks {
-		data, err := readWhole(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
+		data, err := readWholeEOF(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
 		if err != nil {
 			if isVanished(err) {
 				continue // the thread exited; its children moved to another thread

@@ -96,7 +96,7 @@ func atoiBytes(b []byte) (int, error) {
 // readCmdline reads /proc/PID/cmdline as procfs's Proc.CmdLine does: NUL-separated arguments,
 // trailing NULs trimmed; nil for an empty file (kernel threads, zombies).
 func readCmdline(dir string, buf *[]byte) ([]string, error) {
-	data, err := readWhole(dir+"/cmdline", buf)
+	data, err := readWholeEOF(dir+"/cmdline", buf)
 	if err != nil {
 		return nil, err
 	}

@@ -143,3 +143,34 @@ func TestReadDirNumsRejectsNames(t *testing.T) {
 		t.Errorf("readDirNums (-want +got):\n%s", diff)
 	}
 }
+
+func TestReadWholeSizes(t *testing.T) {
+	dir := t.TempDir()
+	for _, size := range []int{0, 1, 4095, 4096, 4097, 10000} {
+		t.Run(strconv.Itoa(size), func(t *testing.T) {
+			want := make([]byte, size)
+			for i := range want {
+				want[i] = byte('a' + i%26)
+			}
+			path := filepath.Join(dir, strconv.Itoa(size))
+			if err := os.WriteFile(path, want, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for name, read := range map[string]func(string, *[]byte) ([]byte, error){
+				"readWhole": readWhole, "readWholeEOF": readWholeEOF} {
+				var buf []byte
+				got, err := read(path, &buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("%s of %d bytes (-want +got):\n%s", name, size, diff)
+				}
+			}
+		})
+	}
+	var buf []byte
+	if _, err := readWhole(filepath.Join(dir, "missing"), &buf); !isVanished(err) {
+		t.Errorf("readWhole of a missing file: %v, want ENOENT", err)
+	}
+}

@@ -6,14 +6,30 @@ import (
 )
 
 // readWhole reads a /proc file in one pass into *buf (grown as needed, reused across calls).
-// /proc sizes lie, so it reads until EOF rather than trusting Stat. The returned slice aliases
+// /proc sizes lie, so it reads until the end rather than trusting Stat. The returned slice aliases
 // *buf and is valid until the next call with the same buffer.
 //
-// It calls open(2), read(2) and close(2) directly: os.Open also tries to register each file
-// with the poller (two fcntl and an epoll_ctl call, a finalizer and three allocations), which
-// for a scan of 5,000 processes is a third of the system calls. Errors are *fs.PathError, as
-// os.Open and os.File.Read return them.
+// The end is a read that returns less than asked: the files readWhole serves (stat, status, wchan,
+// stack, fdinfo/N) are single-record seq_files, whose show() writes the whole file into a buffer
+// that grows until it fits, so one read returns all of it unless the caller's buffer is full
+// (procps's file2str relies on the same). That saves the read that would return 0, a quarter of
+// the system calls of a scan. Multi-record seq_files (task/TID/children) can stop a read short at
+// a page boundary, and cmdline is not a seq_file: they use readWholeEOF.
 func readWhole(path string, buf *[]byte) ([]byte, error) {
+	return readFile(path, buf, false)
+}
+
+// readWholeEOF is readWhole for files whose reads may stop short before the end (cmdline,
+// task/TID/children): it reads until read(2) returns 0.
+func readWholeEOF(path string, buf *[]byte) ([]byte, error) {
+	return readFile(path, buf, true)
+}
+
+// readFile calls open, read and close directly: os.Open also tries to register each file with the
+// poller (two fcntl and an epoll_ctl call, a finalizer and three allocations), which for a scan of
+// 5,000 processes was a third of the system calls. Errors are *fs.PathError, as os.Open and
+// os.File.Read return them.
+func readFile(path string, buf *[]byte, untilZero bool) ([]byte, error) {
 	fd, err := openRead(path)
 	if err != nil {
 		return nil, err
@@ -24,6 +40,7 @@ func readWhole(path string, buf *[]byte) ([]byte, error) {
 		b = make([]byte, 0, 4096)
 	}
 	for {
+		want := cap(b) - len(b)
 		n, err := syscall.Read(fd, b[len(b):cap(b)])
 		if err == syscall.EINTR {
 			continue
@@ -36,6 +53,9 @@ func readWhole(path string, buf *[]byte) ([]byte, error) {
 			break
 		}
 		b = b[:len(b)+n]
+		if n < want && !untilZero {
+			break
+		}
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
