@@ -37,9 +37,7 @@ staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
 tidy:
-	@cp go.mod /tmp/procsnap.go.mod.$$$$ && cp go.sum /tmp/procsnap.go.sum.$$$$ && \
-	$(GO) mod tidy && \
-	if ! git diff --quiet -- go.mod go.sum; then echo "go.mod/go.sum not tidy:"; git diff -- go.mod go.sum; exit 1; fi
+	$(GO) mod tidy -diff
 
 unit:
 	$(GO) test -race -cover -count=1 ./...

@@ -73,6 +73,8 @@ records what it could not read and why, and explains what changed between two ph
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newTakeCommand(g, io),
+		newTreeCommand(g, io),
+		newPSCommand(g, io),
 		newVersionCommand(io),
 	)
 	for _, c := range root.Commands() {

@@ -1,0 +1,89 @@
+package cmd
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const fixture = "../render/testdata/sessions.yaml"
+
+// run runs procsnap in process and returns the exit code, stdout and stderr.
+func run(tb testing.TB, args ...string) (ExitCode, string, string) {
+	tb.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestTreeAndPSExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("header: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name       string
+		args       []string
+		want       ExitCode
+		wantOut    string // a line the output must contain
+		wantStderr string // a fragment stderr must contain
+	}{
+		{"tree from a file", []string{"tree", fixture}, ExitOK, "└── 802 loop-c S", ""},
+		{"sessions from a file", []string{"tree", "--sessions", fixture}, ExitOK, "session 500 (leader exited) no tty", ""},
+		{"sessions json", []string{"tree", "--sessions", "--format", "json", fixture}, ExitOK, `"leader_exited": true`, ""},
+		{"pid filter", []string{"tree", "--pid", "451", fixture}, ExitOK, "451 prog t [traced by 450 gdb, 2 threads]", ""},
+		{"numeric user", []string{"tree", "--user", "1000", "--comm", "tail", fixture}, ExitOK, "520 tail S", ""},
+		{"named user", []string{"ps", "--user", "root", "--columns", "pid,comm", fixture}, ExitOK, "601  daemon", ""},
+		{"ps yaml", []string{"ps", "--format", "yaml", "--columns", "pid,fds", "--sort", "-pid", fixture}, ExitOK, "- pid: 900", ""},
+		{"bad format", []string{"tree", "--format", "xml", fixture}, ExitUsage, "", "--format"},
+		{"bad ps format", []string{"ps", "--format", "text", fixture}, ExitUsage, "", "--format"},
+		{"two files", []string{"tree", fixture, fixture}, ExitUsage, "", "accepts at most 1 arg"},
+		{"missing file", []string{"tree", filepath.Join(dir, "none.yaml")}, ExitUsage, "", "none.yaml"},
+		{"invalid file", []string{"ps", bad}, ExitUsage, "", "bad.yaml"},
+		{"pid not in snapshot", []string{"tree", "--pid", "31337", fixture}, ExitUsage, "", "pid 31337"},
+		{"negative pid", []string{"ps", "--pid", "-3", fixture}, ExitUsage, "", "--pid"},
+		{"unknown user", []string{"tree", "--user", "no-such-user-zz", fixture}, ExitUsage, "", "no-such-user-zz"},
+		{"bad pattern", []string{"tree", "--comm", "[", fixture}, ExitUsage, "", "--comm"},
+		{"unknown column", []string{"ps", "--columns", "pid,rss", fixture}, ExitUsage, "", `unknown column "rss"`},
+		{"unknown sort", []string{"ps", "--sort", "-rss", fixture}, ExitUsage, "", `unknown column "-rss"`},
+		{"unreadable proc", []string{"tree", "--proc", filepath.Join(dir, "noproc")}, ExitFailure, "", "noproc"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := run(t, tc.args...)
+			if code != tc.want {
+				t.Fatalf("exit code %d, want %d; stderr: %s", code, tc.want, stderr)
+			}
+			if !strings.Contains(out, tc.wantOut) {
+				t.Errorf("stdout lacks %q:\n%s", tc.wantOut, out)
+			}
+			if !strings.Contains(stderr, tc.wantStderr) {
+				t.Errorf("stderr %q lacks %q", stderr, tc.wantStderr)
+			}
+			if tc.want != ExitOK && out != "" {
+				t.Errorf("failed command wrote to stdout: %q", out)
+			}
+		})
+	}
+}
+
+func TestTreeNoColorOffTerminal(t *testing.T) {
+	for _, args := range [][]string{{"tree", fixture}, {"tree", "--sessions", fixture}, {"ps", fixture}} {
+		_, out, _ := run(t, args...)
+		if strings.Contains(out, "\x1b[") {
+			t.Errorf("%v: colour written to a non-terminal", args)
+		}
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	for _, name := range []string{"tree", "ps"} {
+		code, out, _ := run(t, name, "--help")
+		if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "EXIT STATUS") {
+			t.Errorf("%s --help: code %d, missing Examples or EXIT STATUS:\n%s", name, code, out)
+		}
+	}
+}

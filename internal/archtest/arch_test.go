@@ -1,0 +1,178 @@
+package archtest
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/procsnap/procsnap"
+
+// forbidden lists, per top-level directory of non-test code, the imports it must not use.
+var forbidden = map[string][]string{
+	"snapshot": {module + "/cmd", module + "/render", module + "/diff", module + "/fixtures",
+		"github.com/spf13/cobra", "github.com/olekukonko/tablewriter"},
+	"diff": {module + "/cmd", module + "/render", module + "/fixtures",
+		"github.com/spf13/cobra", "github.com/olekukonko/tablewriter"},
+	"render":   {module + "/cmd", module + "/fixtures", "github.com/spf13/cobra"},
+	"internal": {module + "/cmd", module + "/fixtures", "github.com/spf13/cobra"},
+	"cmd":      {module + "/fixtures"},
+}
+
+// toolDirs hold test helpers and benchmark drivers, which may run programs and print.
+var toolDirs = []string{"fixtures", "bench", "scripts"}
+
+type file struct {
+	path string // relative to the module root, slash-separated
+	ast  *ast.File
+}
+
+func sources(t *testing.T) []file {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []file
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && rel != "." || d.Name() == "testdata" || rel == "bin" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		out = append(out, file{path: rel, ast: f})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 10 {
+		t.Fatalf("found only %d source files under %s: wrong root?", len(out), root)
+	}
+	return out
+}
+
+func topDir(rel string) string {
+	if i := strings.IndexByte(rel, '/'); i >= 0 {
+		return rel[:i]
+	}
+	return ""
+}
+
+func isToolFile(rel string) bool {
+	for _, d := range toolDirs {
+		if topDir(rel) == d {
+			return true
+		}
+	}
+	return false
+}
+
+func imports(f *ast.File) []string {
+	var out []string
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		out = append(out, p)
+	}
+	return out
+}
+
+func TestImportDirection(t *testing.T) {
+	for _, f := range sources(t) {
+		bans := forbidden[topDir(f.path)]
+		for _, imp := range imports(f.ast) {
+			for _, ban := range bans {
+				if imp == ban || strings.HasPrefix(imp, ban+"/") {
+					t.Errorf("%s imports %s: imports run cmd → render → diff → snapshot, and only tests import fixtures", f.path, imp)
+				}
+			}
+			if imp == module+"/fixtures" || strings.HasPrefix(imp, module+"/fixtures/") {
+				if topDir(f.path) != "fixtures" {
+					t.Errorf("%s imports %s: only tests import fixtures/", f.path, imp)
+				}
+			}
+			if imp == "os/exec" && !isToolFile(f.path) {
+				t.Errorf("%s imports os/exec: only tests and bench tooling run programs", f.path)
+			}
+		}
+	}
+}
+
+// TestNoExitOrPrint enforces "exit only from main" and "only render/ writes, to an io.Writer".
+func TestNoExitOrPrint(t *testing.T) {
+	banned := map[string]string{
+		"os.Exit":     "exit only from main.go",
+		"log.Fatal":   "exit only from main.go",
+		"log.Fatalf":  "exit only from main.go",
+		"log.Fatalln": "exit only from main.go",
+		"fmt.Print":   "write to an io.Writer, not stdout",
+		"fmt.Printf":  "write to an io.Writer, not stdout",
+		"fmt.Println": "write to an io.Writer, not stdout",
+		"panic":       "return an error",
+	}
+	for _, f := range sources(t) {
+		if f.path == "main.go" || isToolFile(f.path) {
+			continue
+		}
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			name := ""
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				if id, ok := fn.X.(*ast.Ident); ok {
+					name = id.Name + "." + fn.Sel.Name
+				}
+			case *ast.Ident:
+				name = fn.Name
+			}
+			if why, bad := banned[name]; bad {
+				t.Errorf("%s calls %s: %s", f.path, name, why)
+			}
+			return true
+		})
+	}
+}
+
+// TestDocPerPackage checks that every package directory has a doc.go.
+func TestDocPerPackage(t *testing.T) {
+	dirs := map[string]bool{}
+	for _, f := range sources(t) {
+		dir := filepath.Dir(f.path)
+		if f.ast.Name.Name == "main" {
+			continue
+		}
+		if _, ok := dirs[dir]; !ok {
+			dirs[dir] = false
+		}
+		if filepath.Base(f.path) == "doc.go" {
+			dirs[dir] = true
+		}
+	}
+	for dir, ok := range dirs {
+		if !ok {
+			t.Errorf("package %s has no doc.go", dir)
+		}
+	}
+}

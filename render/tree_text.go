@@ -1,0 +1,191 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// WriteTree writes the parent tree, one line per process: pid, comm, state and markers.
+func WriteTree(w io.Writer, f *Forest, st Style) error {
+	bw := bufio.NewWriter(w)
+	for _, r := range f.Roots {
+		writeSubtree(bw, r, "", "", "", false, st)
+	}
+	return bw.Flush()
+}
+
+// WriteSessions writes the session view: a header per session, a header per process group,
+// then the parent tree of the group's shown members.
+func WriteSessions(w io.Writer, sessions []*Session, st Style) error {
+	bw := bufio.NewWriter(w)
+	for _, s := range sessions {
+		bw.WriteString(st.paint(sgrBold, sessionTitle(s)) + sessionDetails(s) + "\n")
+		for _, g := range s.Groups {
+			bw.WriteString("  " + groupTitle(g, st) + "\n")
+			for _, r := range g.Roots {
+				writeSubtree(bw, r, "    ", "    ", s.TTY, true, st)
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+func sessionTitle(s *Session) string {
+	switch {
+	case s.SID == 0:
+		return "session 0 (the kernel's: kernel threads, and processes that never called setsid)"
+	case s.LeaderExited:
+		return fmt.Sprintf("session %d (leader exited)", s.SID)
+	}
+	return fmt.Sprintf("session %d (leader %d %s)", s.SID, s.Leader.PID, clean(s.Leader.Comm))
+}
+
+func sessionDetails(s *Session) string {
+	if s.SID == 0 {
+		return ""
+	}
+	if s.TTY == "" {
+		return " no tty"
+	}
+	d := " tty " + s.TTY
+	if s.ForegroundPGID != 0 {
+		d += fmt.Sprintf(", foreground group %d", s.ForegroundPGID)
+	}
+	return d
+}
+
+func groupTitle(g *Group, st Style) string {
+	t := fmt.Sprintf("group %d", g.PGID)
+	switch {
+	case g.PGID == 0:
+	case g.LeaderGone:
+		t += " (leader gone)"
+	default:
+		t += fmt.Sprintf(" (leader %d %s)", g.Leader.PID, clean(g.Leader.Comm))
+	}
+	var tags []string
+	if g.Foreground {
+		tags = append(tags, st.paint(sgrGreen, "foreground"))
+	}
+	if g.Orphaned && g.PGID != 0 {
+		o := "orphaned"
+		if g.OrphanUncertain {
+			o += " (a parent is missing from the snapshot)"
+		}
+		tags = append(tags, st.paint(sgrYellow, o))
+	}
+	if len(tags) > 0 {
+		t += " " + strings.Join(tags, ", ")
+	}
+	return t
+}
+
+// writeSubtree writes n with prefix first, its descendants with prefix rest. ttyAbove is the
+// terminal already shown above n; inGroup is set in the session view, where a root's parent
+// sits in another group.
+func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGroup bool, st Style) {
+	bw.WriteString(first + nodeLine(n, ttyAbove, inGroup, st) + "\n")
+	for i, c := range n.Children {
+		branch, next := "├── ", "│   "
+		if i == len(n.Children)-1 {
+			branch, next = "└── ", "    "
+		}
+		writeSubtree(bw, c, rest+branch, rest+next, n.TTY, false, st)
+	}
+}
+
+func nodeLine(n *Node, ttyAbove string, groupRoot bool, st Style) string {
+	faint := st
+	if n.Context {
+		st = Style{} // the whole line is faint: inner colours would end it early
+	}
+	head := fmt.Sprintf("%d %s %s", n.PID, clean(n.Comm), n.State)
+	var tags []string
+	for _, m := range n.Markers {
+		if t, sgr := markerText(n, m); t != "" {
+			tags = append(tags, st.paint(sgr, t))
+		}
+	}
+	if n.TTY != "" && n.TTY != ttyAbove {
+		tags = append(tags, "tty "+n.TTY)
+	}
+	if n.Threads > 1 {
+		tags = append(tags, fmt.Sprintf("%d threads", n.Threads))
+	}
+	if n.ZombieChildren > 0 {
+		tags = append(tags, st.paint(sgrRed, plural(n.ZombieChildren, "zombie child", "zombie children")))
+	}
+	if groupRoot && n.parent == nil && n.PPID != 0 && n.ParentComm != "" && !n.Has(MarkPPIDCycle) {
+		tags = append(tags, fmt.Sprintf("parent %d %s", n.PPID, clean(n.ParentComm)))
+	}
+	if n.Context {
+		tags = append(tags, "ancestor of a match")
+	}
+	line := head
+	if len(tags) > 0 {
+		line += " [" + strings.Join(tags, ", ") + "]"
+	}
+	if n.Context {
+		return faint.paint(sgrFaint, line)
+	}
+	return line
+}
+
+func markerText(n *Node, m string) (text, sgr string) {
+	switch m {
+	case MarkZombie:
+		return "zombie", sgrRed
+	case MarkStopped:
+		return "stopped", sgrYellow
+	case MarkTraced:
+		switch {
+		case n.TracerPID != 0 && n.TracerComm != "":
+			return fmt.Sprintf("traced by %d %s", n.TracerPID, clean(n.TracerComm)), sgrYellow
+		case n.TracerPID != 0:
+			return fmt.Sprintf("traced by %d", n.TracerPID), sgrYellow
+		}
+		return "traced", sgrYellow
+	case MarkKthread:
+		return "kernel thread", ""
+	case MarkSessionLeader:
+		return "session leader", sgrBold
+	case MarkGroupLeader:
+		if n.Has(MarkSessionLeader) {
+			return "", "" // a session leader always leads its group
+		}
+		return "group leader", sgrBold
+	case MarkForeground:
+		return "foreground", sgrGreen
+	case MarkExeDeleted:
+		return "exe deleted", sgrRed
+	case MarkChildOfInit:
+		return "child of pid 1", ""
+	case MarkParentMissing:
+		return fmt.Sprintf("parent %d missing", n.PPID), sgrRed
+	case MarkPPIDCycle:
+		return fmt.Sprintf("ppid cycle broken here (ppid %d)", n.PPID), sgrRed
+	}
+	return m, ""
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// clean makes a name from /proc safe to print: a comm may hold any byte, including escape
+// sequences, so a name that is not plain printable text is quoted.
+func clean(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
