@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"io"
+	"path/filepath"
 	"testing"
 
 	"github.com/prometheus/procfs"
@@ -86,5 +87,28 @@ func BenchmarkEncodeLive(b *testing.B) {
 		if err := Encode(io.Discard, s, FormatYAML); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLoadLive loads a snapshot file of the live system, as diff loads each of its two
+// inputs: the part of diff's time that is not the comparison.
+func BenchmarkLoadLive(b *testing.B) {
+	for _, format := range []string{FormatYAML, FormatJSON} {
+		b.Run(format, func(b *testing.B) {
+			s, err := Take(context.Background(), TakeOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			path := filepath.Join(b.TempDir(), "s."+format)
+			if err := WriteFile(path, s, ""); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Load(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
