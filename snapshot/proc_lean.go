@@ -96,7 +96,7 @@ func atoiBytes(b []byte) (int, error) {
 // readCmdline reads /proc/PID/cmdline as procfs's Proc.CmdLine does: NUL-separated arguments,
 // trailing NULs trimmed; nil for an empty file (kernel threads, zombies).
 func readCmdline(dir string, buf *[]byte) ([]string, error) {
-	data, err := readWholeEOF(dir+"/cmdline", buf)
+	data, err := readCmdlineFile(dir+"/cmdline", buf)
 	if err != nil {
 		return nil, err
 	}
@@ -131,18 +131,18 @@ func readWchanLean(dir string, buf *[]byte) (string, error) {
 // *buf, as numbers, in the order the kernel gives them. An entry that is not a number is an error,
 // as in procfs's Proc.FileDescriptors.
 func readDirNums(path string, buf *[]byte) ([]int, error) {
-	fd, err := openDir(path)
+	fd, err := rawOpen(path, syscall.O_RDONLY|syscall.O_DIRECTORY)
 	if err != nil {
 		return nil, err
 	}
-	defer syscall.Close(fd)
+	defer rawClose(fd)
 	if cap(*buf) < 8192 {
 		*buf = make([]byte, 0, 8192)
 	}
 	b := (*buf)[:cap(*buf)]
 	var out []int
 	for {
-		n, err := syscall.ReadDirent(fd, b)
+		n, err := rawGetdents(fd, b)
 		if err == syscall.EINTR {
 			continue
 		}
@@ -182,19 +182,6 @@ func appendDirNums(out []int, b []byte) ([]int, error) {
 	return out, nil
 }
 
-func openDir(path string) (int, error) {
-	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
-		}
-		return fd, nil
-	}
-}
-
 // readLink reads a symbolic link with one readlink(2) into *buf and returns its target as bytes
 // aliasing *buf. Errors are *fs.PathError, as from os.Readlink.
 func readLink(path string, buf *[]byte) ([]byte, error) {
@@ -203,7 +190,7 @@ func readLink(path string, buf *[]byte) ([]byte, error) {
 	}
 	b := (*buf)[:cap(*buf)]
 	for {
-		n, err := syscall.Readlink(path, b)
+		n, err := rawReadlink(path, b)
 		if err == syscall.EINTR {
 			continue
 		}

@@ -16,32 +16,43 @@ import (
 // the system calls of a scan. Multi-record seq_files (task/TID/children) can stop a read short at
 // a page boundary, and cmdline is not a seq_file: they use readWholeEOF.
 func readWhole(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, false)
+	return readFile(path, buf, false, false)
 }
 
 // readWholeEOF is readWhole for files whose reads may stop short before the end (cmdline,
 // task/TID/children): it reads until read(2) returns 0.
 func readWholeEOF(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, true)
+	return readFile(path, buf, true, false)
+}
+
+// readCmdlineFile is readWholeEOF with the ordinary system calls: reading cmdline waits for the
+// target's mmap lock, which a process can hold for long (see sysraw.go).
+func readCmdlineFile(path string, buf *[]byte) ([]byte, error) {
+	return readFile(path, buf, true, true)
 }
 
 // readFile calls open, read and close directly: os.Open also tries to register each file with the
 // poller (two fcntl and an epoll_ctl call, a finalizer and three allocations), which for a scan of
 // 5,000 processes was a third of the system calls. Errors are *fs.PathError, as os.Open and
 // os.File.Read return them.
-func readFile(path string, buf *[]byte, untilZero bool) ([]byte, error) {
-	fd, err := openRead(path)
+func readFile(path string, buf *[]byte, untilZero, mayBlock bool) ([]byte, error) {
+	open, read, closeFD := rawOpen, rawRead, rawClose
+	if mayBlock {
+		open = func(path string, _ int) (int, error) { return openRead(path) }
+		read, closeFD = syscall.Read, func(fd int) { syscall.Close(fd) }
+	}
+	fd, err := open(path, syscall.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}
-	defer syscall.Close(fd)
+	defer closeFD(fd)
 	b := (*buf)[:0]
 	if cap(b) < 4096 {
 		b = make([]byte, 0, 4096)
 	}
 	for {
 		want := cap(b) - len(b)
-		n, err := syscall.Read(fd, b[len(b):cap(b)])
+		n, err := read(fd, b[len(b):cap(b)])
 		if err == syscall.EINTR {
 			continue
 		}
