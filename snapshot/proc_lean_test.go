@@ -99,6 +99,9 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 			}},
 		}
 		for _, c := range checks {
+			if c.name == "fds" && pid == os.Getpid() {
+				continue // each reader sees the descriptor it opened to list them
+			}
 			before, err1 := c.procfs()
 			got, err := c.got()
 			after, err2 := c.procfs()
