@@ -56,12 +56,7 @@ func FormatFromPath(path string) (format string, gz bool) {
 func Encode(w io.Writer, s *Snapshot, format string) error {
 	switch format {
 	case FormatYAML, "":
-		enc := yaml.NewEncoder(w)
-		enc.SetIndent(2)
-		if err := enc.Encode(s); err != nil {
-			return err
-		}
-		if err := enc.Close(); err != nil {
+		if err := encodeYAML(w, s); err != nil {
 			return err
 		}
 		_, err := io.WriteString(w, yamlTrailer)

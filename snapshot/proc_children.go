@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,13 +9,13 @@ import (
 // readChildren reads /proc/PID/task/*/children and returns the union, sorted. procfs has no
 // reader for it. An exited process's children files read as empty with no error.
 func readChildren(dir string, buf *[]byte) ([]int, error) {
-	tasks, err := readDirNames(dir + "/task")
+	tasks, err := readDirNums(dir+"/task", buf)
 	if err != nil {
 		return nil, err
 	}
 	var out []int
 	for _, tid := range tasks {
-		data, err := readWhole(dir+"/task/"+tid+"/children", buf)
+		data, err := readWholeEOF(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
 		if err != nil {
 			if isVanished(err) {
 				continue // the thread exited; its children moved to another thread
@@ -48,13 +47,4 @@ func parseChildren(data []byte) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
-}
-
-func readDirNames(dir string) ([]string, error) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	return d.Readdirnames(-1)
 }

@@ -6,7 +6,7 @@ import "strings"
 // trailing empty arguments (`prog ""` reads as "prog\x00\x00"), so procsnap splits the file
 // itself.
 func readCmdline(dir string, buf *[]byte) ([]string, error) {
-	data, err := readWhole(dir+"/cmdline", buf)
+	data, err := readCmdlineFile(dir+"/cmdline", buf)
 	if err != nil {
 		return nil, err
 	}

@@ -5,27 +5,26 @@ import (
 	"os"
 	"strconv"
 	"strings"
-
-	"github.com/prometheus/procfs"
 )
 
 // oCloexec is O_CLOEXEC as fdinfo's octal flags word shows it.
 const oCloexec = 0o2000000
 
-// readFDs lists /proc/PID/fd with procfs and, for each descriptor, reads its link target and
+// readFDs lists /proc/PID/fd (readDirNums: one getdents buffer, as procfs's FileDescriptors
+// lists it but without os.Open's poller calls) and, for each descriptor, reads its link target and
 // /proc/PID/fdinfo/N. procfs's FileDescriptorTargets turns a failed readlink into "" and
 // FileDescriptorsInfo drops unreadable fds, so each descriptor is read here and keeps its error
 // as FD.Unread. The error returned is the listing's; per-fd failures are in the records.
-func readFDs(p procfs.Proc, dir string, buf *[]byte) ([]FD, error) {
-	nums, err := p.FileDescriptors()
+func readFDs(dir string, buf *[]byte) ([]FD, error) {
+	nums, err := readDirNums(dir+"/fd", buf)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]FD, 0, len(nums))
 	for _, n := range nums {
-		name := strconv.FormatUint(uint64(n), 10)
-		fd := FD{FD: int(n)}
-		target, err := os.Readlink(dir + "/fd/" + name)
+		name := strconv.Itoa(n)
+		fd := FD{FD: n}
+		link, err := readLink(dir+"/fd/"+name, buf)
 		if err != nil {
 			if isVanished(err) {
 				continue // closed between listing and reading: not open at this moment
@@ -34,7 +33,8 @@ func readFDs(p procfs.Proc, dir string, buf *[]byte) ([]FD, error) {
 			out = append(out, fd)
 			continue
 		}
-		fd.Target = validText(target)
+		target := validText(string(link))
+		fd.Target = target
 		fd.Kind, fd.Inode = classifyTarget(target)
 		data, err := readWhole(dir+"/fdinfo/"+name, buf)
 		if err != nil {

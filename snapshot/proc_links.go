@@ -1,16 +1,13 @@
 package snapshot
 
-import (
-	"os"
-	"strings"
-)
+import "strings"
 
 const deletedSuffix = " (deleted)"
 
 // readExe reads the /proc/PID/exe link. procfs's Executable maps ENOENT to "", which hides
 // whether the process vanished, so procsnap reads the link itself.
 func readExe(dir string) (exe string, deleted bool, err error) {
-	t, err := os.Readlink(dir + "/exe")
+	t, err := readLinkString(dir + "/exe")
 	if err != nil {
 		return "", false, err
 	}
@@ -22,5 +19,5 @@ func readExe(dir string) (exe string, deleted bool, err error) {
 
 // readCwd reads the /proc/PID/cwd link (procfs's Cwd maps ENOENT to "" too).
 func readCwd(dir string) (string, error) {
-	return os.Readlink(dir + "/cwd")
+	return readLinkString(dir + "/cwd")
 }

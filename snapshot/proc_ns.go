@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -17,7 +16,7 @@ func readNamespaces(dir string) (map[string]uint64, error) {
 	var out map[string]uint64
 	var first error
 	for _, t := range namespaceTypes {
-		link, err := os.Readlink(dir + "/ns/" + t)
+		link, err := readLinkString(dir + "/ns/" + t)
 		if err != nil {
 			if first == nil {
 				first = err

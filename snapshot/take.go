@@ -65,18 +65,17 @@ func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrProcUnreadable, root, err)
 	}
-	r := reader{fs: fs, root: root, btime: uint64(s.Header.BootTime), opts: &opts}
+	procs, reasons, err := readAll(ctx, root, uint64(s.Header.BootTime), &opts, pids)
+	if err != nil {
+		return nil, err
+	}
 	s.Processes = make([]Process, 0, len(pids))
-	for _, pid := range pids {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, reason := r.readProcess(pid)
-		if reason != "" {
-			s.Header.Skipped = append(s.Header.Skipped, Skipped{PID: pid, Reason: reason})
+	for i, pid := range pids {
+		if reasons[i] != "" {
+			s.Header.Skipped = append(s.Header.Skipped, Skipped{PID: pid, Reason: reasons[i]})
 			continue
 		}
-		s.Processes = append(s.Processes, p)
+		s.Processes = append(s.Processes, procs[i])
 	}
 	if opts.Redact != nil {
 		opts.Redact.Apply(s)
@@ -139,7 +138,6 @@ func (c *Counts) addUnread(reason string) {
 
 // reader reads one process at a time, reusing one buffer.
 type reader struct {
-	fs    procfs.FS
 	root  string
 	btime uint64
 	opts  *TakeOptions
@@ -167,17 +165,13 @@ var errReused = errors.New("pid reused while being read")
 // start_ticks means two processes were mixed and the record is discarded.
 func (r *reader) readOnce(pid int) (Process, error) {
 	p := Process{PID: pid}
-	proc, err := r.fs.Proc(pid)
-	if err != nil {
-		return p, err
-	}
 	dir := r.root + "/" + strconv.Itoa(pid)
 	if err := readStat(dir, pid, &r.buf, r.btime, userHZ, &p); err != nil {
 		return p, err
 	}
-	absent := r.readRest(proc, dir, &p)
+	absent := r.readRest(dir, &p)
 	var again Process
-	err = readStat(dir, pid, &r.buf, r.btime, userHZ, &again)
+	err := readStat(dir, pid, &r.buf, r.btime, userHZ, &again)
 	switch {
 	case err == nil && again.StartTicks != p.StartTicks:
 		return Process{}, errReused
@@ -205,7 +199,7 @@ var zombieReleases = map[string]bool{"exe": true, "cwd": true, "namespaces": tru
 // readRest reads everything but stat. Fields that were absent (ENOENT) are returned rather than
 // marked: for a live zombie or kernel thread that is normal, for a process that exits meanwhile it
 // is not, and only the second stat can tell.
-func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []string) {
+func (r *reader) readRest(dir string, p *Process) (absent []string) {
 	fail := func(field string, err error) {
 		if isVanished(err) {
 			absent = append(absent, field)
@@ -227,7 +221,7 @@ func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []st
 	} else {
 		p.Cmdline = cmd
 	}
-	if w, err := proc.Wchan(); err != nil {
+	if w, err := readWchanLean(dir, &r.buf); err != nil {
 		fail("wchan", err)
 	} else {
 		p.Wchan = validText(w)
@@ -263,7 +257,7 @@ func (r *reader) readRest(proc procfs.Proc, dir string, p *Process) (absent []st
 		p.Cwd = validText(cwd)
 	}
 	if !r.opts.NoFDs {
-		if fds, err := readFDs(proc, dir, &r.buf); err != nil {
+		if fds, err := readFDs(dir, &r.buf); err != nil {
 			fail("fds", err)
 		} else {
 			p.FDs = fds

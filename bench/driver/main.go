@@ -1,0 +1,226 @@
+// Command driver is `make bench`: it starts synthetic populations of idle processes, measures
+// procsnap against ps, lsof and a minimal C reader of the same /proc files (the physical floor),
+// prints one table of ratios and writes it as JSON. See the README's "Benchmark" section.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	bin, srcDir, outDir string
+	sizes               []int
+	runs                int
+	goBench             bool
+}
+
+func main() {
+	var c config
+	var sizes string
+	flag.StringVar(&c.bin, "bin", "bin/procsnap", "the procsnap binary to measure")
+	flag.StringVar(&c.srcDir, "src", "bench", "the directory holding population.c and floor.c")
+	flag.StringVar(&c.outDir, "out", "bench/out", "where to write the JSON results")
+	flag.StringVar(&sizes, "sizes", "1000,5000", "population sizes, comma-separated")
+	flag.IntVar(&c.runs, "runs", 5, "timed runs per command (after one warm-up run)")
+	flag.BoolVar(&c.goBench, "gobench", true, "also run the Go allocation benchmark of the reader")
+	flag.Parse()
+	for _, f := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 10 {
+			fmt.Fprintf(os.Stderr, "bench: -sizes %q: want numbers >= 10\n", sizes)
+			os.Exit(2)
+		}
+		c.sizes = append(c.sizes, n)
+	}
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func run(c config) error {
+	if err := ensureTool("lsof", "lsof", func(s string) { logf("%s", s) }); err != nil {
+		return err
+	}
+	if err := ensureTool("ps", "procps", func(s string) { logf("%s", s) }); err != nil {
+		return err
+	}
+	bin, err := filepath.Abs(c.bin)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("procsnap binary: %w (run make build first)", err)
+	}
+	work, err := os.MkdirTemp("", "procsnap-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	popBin, err := compile(filepath.Join(c.srcDir, "population.c"), work, popComm)
+	if err != nil {
+		return err
+	}
+	floorBin, err := compile(filepath.Join(c.srcDir, "floor.c"), work, "floor")
+	if err != nil {
+		return err
+	}
+	var testBin string
+	if c.goBench {
+		testBin = filepath.Join(work, "snapshot.test")
+		logf("compiling the Go benchmark of the reader")
+		if err := runQuiet("go", "test", "-c", "-o", testBin, "./snapshot"); err != nil {
+			return err
+		}
+	}
+
+	// A population must never outlive the benchmark: stop it on SIGINT/SIGTERM too.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep := newReport(c, bin)
+	for _, n := range c.sizes {
+		sz, err := measureSize(ctx, c, n, sizeTools{bin: bin, pop: popBin, floor: floorBin, test: testBin, work: work})
+		if err != nil {
+			return err
+		}
+		rep.Sizes = append(rep.Sizes, sz)
+		testBin = "" // the Go benchmark runs once, on the first population
+	}
+	rep.finish()
+	rep.print(os.Stdout)
+	path, err := rep.write(c.outDir)
+	if err != nil {
+		return err
+	}
+	logf("wrote %s", path)
+	return nil
+}
+
+type sizeTools struct{ bin, pop, floor, test, work string }
+
+// measureSize starts a population of n processes, measures every job on it, and always stops it.
+func measureSize(ctx context.Context, c config, n int, t sizeTools) (sz sizeResult, err error) {
+	before := countProcs()
+	logf("starting %d idle processes (%d running now)", n, before)
+	pop, err := startPopulation(t.pop, n, 5*time.Minute)
+	if err != nil {
+		return sz, err
+	}
+	stopped := make(chan struct{})
+	defer func() {
+		logf("stopping the %d processes", n)
+		pop.stop()
+		close(stopped)
+	}()
+	go func() { // on SIGINT/SIGTERM stop the population before the process dies
+		select {
+		case <-ctx.Done():
+			pop.stop()
+			logf("interrupted: population stopped")
+			os.Exit(130)
+		case <-stopped:
+		}
+	}()
+	sz = sizeResult{N: n, Others: before, Load1Before: load1()}
+	a, b := filepath.Join(t.work, "a.yaml"), filepath.Join(t.work, "b.yaml")
+	if err := runQuiet(t.bin, "take", "-o", a); err != nil {
+		return sz, err
+	}
+	killSome(pop, n/100) // some events for diff: 1% of the population exits
+	if err := runQuiet(t.bin, "take", "-o", b); err != nil {
+		return sz, err
+	}
+	jobs := buildJobs(t, a, b)
+	if t.test != "" {
+		logf("Go allocation benchmark of the reader on %d processes", n)
+		if sz.GoBench, err = runGoBench(t.test); err != nil {
+			return sz, err
+		}
+	}
+	logf("measuring %d commands × %d runs on %d processes", len(jobs), c.runs, n)
+	sz.Results, err = measure(jobs, c.runs, func(s string) { logf("%d processes: %s", n, s) })
+	sz.Load1After = load1()
+	return sz, err
+}
+
+// Job names, used by the report to compute ratios.
+const (
+	jobPS        = "ps -eo …"
+	jobFloor     = "floor (no fds)"
+	jobTakeNoFDs = "take --no-fds"
+	jobLsof      = "lsof -n -P"
+	jobFloorFDs  = "floor (fds)"
+	jobTake      = "take"
+	jobDiff      = "diff a b"
+	jobTree      = "tree --sessions a"
+)
+
+func buildJobs(t sizeTools, a, b string) []job {
+	jobs := []job{
+		{Name: jobPS, Argv: []string{"ps", "-eo", "pid,ppid,pgid,sid,tpgid,tty,stat,wchan,comm"}},
+		{Name: jobFloor, Argv: []string{t.floor, "/proc"}},
+		{Name: jobTakeNoFDs, Argv: []string{t.bin, "take", "--no-fds"}},
+		{Name: jobLsof, Argv: []string{"lsof", "-n", "-P"}},
+		{Name: jobFloorFDs, Argv: []string{t.floor, "/proc", "fds"}},
+		{Name: jobTake, Argv: []string{t.bin, "take"}},
+		{Name: jobDiff, Argv: []string{t.bin, "diff", a, b}},
+		{Name: jobTree, Argv: []string{t.bin, "tree", "--sessions", a}},
+	}
+	for i := range jobs {
+		cmd, _, _ := strings.Cut(jobs[i].Name, " ")
+		if (cmd == "diff" || cmd == "tree") && !commandPresent(t.bin, cmd) {
+			jobs[i].NA = "n/a: command not present"
+		}
+	}
+	return jobs
+}
+
+// killSome ends k population members (not session leaders' roots: any member will do).
+func killSome(p *population, k int) {
+	for i := len(p.pids) - 1; i >= 0 && k > 0; i -= 7 {
+		if isPopulation(p.pids[i]) && syscall.Kill(p.pids[i], syscall.SIGKILL) == nil {
+			k--
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+}
+
+func countProcs() int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func load1() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f, _, _ := strings.Cut(string(b), " ")
+	v, err := strconv.ParseFloat(f, 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}

@@ -1,0 +1,109 @@
+package snapshot
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"syscall"
+)
+
+// Lean readers of the /proc files that procfs reads through os.Open, io.ReadAll and fmt.Fscan.
+// Each reads into the reader's one reused buffer and parses without intermediate copies. The stat
+// parser lives in proc_stat.go and the cmdline reader in proc_cmdline.go.
+
+// atoiBytes is strconv.Atoi without the string conversion (the compiler does not allocate for
+// string(b) passed straight to a function that does not keep it).
+func atoiBytes(b []byte) (int, error) {
+	return strconv.Atoi(string(b))
+}
+
+// readWchanLean reads /proc/PID/wchan as procfs's Proc.Wchan does: "" for "0" or empty.
+func readWchanLean(dir string, buf *[]byte) (string, error) {
+	data, err := readWhole(dir+"/wchan", buf)
+	if err != nil {
+		return "", err
+	}
+	if len(data) == 0 || (len(data) == 1 && data[0] == '0') {
+		return "", nil
+	}
+	return string(data), nil
+}
+
+// readDirNums lists a /proc directory of numbered entries (fd/, task/) with getdents(2) into
+// *buf, as numbers, in the order the kernel gives them. An entry that is not a number is an error,
+// as in procfs's Proc.FileDescriptors.
+func readDirNums(path string, buf *[]byte) ([]int, error) {
+	fd, err := rawOpen(path, syscall.O_RDONLY|syscall.O_DIRECTORY)
+	if err != nil {
+		return nil, err
+	}
+	defer rawClose(fd)
+	if cap(*buf) < 8192 {
+		*buf = make([]byte, 0, 8192)
+	}
+	b := (*buf)[:cap(*buf)]
+	var out []int
+	for {
+		n, err := rawGetdents(fd, b)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdirent", Path: path, Err: err}
+		}
+		if n <= 0 {
+			return out, nil
+		}
+		if out, err = appendDirNums(out, b[:n]); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+}
+
+// appendDirNums parses linux_dirent64 records (ino u64, off s64, reclen u16, type u8, name).
+func appendDirNums(out []int, b []byte) ([]int, error) {
+	for len(b) >= 19 {
+		reclen := int(b[16]) | int(b[17])<<8
+		if reclen < 19 || reclen > len(b) {
+			return out, fmt.Errorf("bad directory record length %d", reclen)
+		}
+		name := b[19:reclen]
+		if i := bytes.IndexByte(name, 0); i >= 0 {
+			name = name[:i]
+		}
+		b = b[reclen:]
+		if string(name) == "." || string(name) == ".." {
+			continue
+		}
+		v, err := strconv.ParseUint(string(name), 10, 31)
+		if err != nil {
+			return out, fmt.Errorf("entry %q is not a number", name)
+		}
+		out = append(out, int(v))
+	}
+	return out, nil
+}
+
+// readLink reads a symbolic link with one readlink(2) into *buf and returns its target as bytes
+// aliasing *buf. Errors are *fs.PathError, as from os.Readlink.
+func readLink(path string, buf *[]byte) ([]byte, error) {
+	if cap(*buf) < 4096 {
+		*buf = make([]byte, 0, 4096)
+	}
+	b := (*buf)[:cap(*buf)]
+	for {
+		n, err := rawReadlink(path, b)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "readlink", Path: path, Err: err}
+		}
+		if n < len(b) {
+			return b[:n], nil
+		}
+		b = make([]byte, 2*len(b)) // a target that fills the buffer may be truncated
+		*buf = b[:0]
+	}
+}
