@@ -75,6 +75,7 @@ records what it could not read and why, and explains what changed between two ph
 		newTakeCommand(g, io),
 		newDiffCommand(g, io),
 		newLsCommand(io),
+		newLogCommand(io),
 		newVersionCommand(io),
 	)
 	for _, c := range root.Commands() {
