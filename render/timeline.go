@@ -68,11 +68,9 @@ func nonNil(ivs []Interval) []Interval {
 func timelineTable(w io.Writer, ivs []Interval, captures int) error {
 	events := 0
 	for _, iv := range ivs {
-		for _, n := range iv.Notes {
-			fmt.Fprintf(w, "note: %s → %s: %s\n", logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt), n)
-		}
 		events += len(iv.Events)
 	}
+	timelineNotes(w, ivs)
 	if events > 0 {
 		t := tablewriter.NewTable(w)
 		t.Header("SINCE", "BY", "PID", "COMM", "EVENT", "SUMMARY")
@@ -94,6 +92,28 @@ func timelineTable(w io.Writer, ivs []Interval, captures int) error {
 	}
 	_, err := fmt.Fprintf(w, "%d events in %d intervals between %d captures%s\n", events, len(ivs), captures, span)
 	return err
+}
+
+// timelineNotes prints each distinct note once: with its interval when it concerns one, with a
+// count when it recurs (such as --no-fds on every capture).
+func timelineNotes(w io.Writer, ivs []Interval) {
+	count := map[string]int{}
+	for _, iv := range ivs {
+		for _, n := range iv.Notes {
+			count[n]++
+		}
+	}
+	for _, iv := range ivs {
+		for _, n := range iv.Notes {
+			switch c := count[n]; {
+			case c == 1:
+				fmt.Fprintf(w, "note: %s → %s: %s\n", logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt), n)
+			case c > 1:
+				fmt.Fprintf(w, "note: in %d intervals: %s\n", c, n)
+				count[n] = 0
+			}
+		}
+	}
 }
 
 func timelineJSONL(w io.Writer, ivs []Interval) error {

@@ -20,4 +20,13 @@ set +e
 "$bin" take --proc "$tmp/nonexistent" >/dev/null 2>&1; rc=$?
 set -e
 test "$rc" = 3 || { echo "unreadable --proc exited $rc, want 3"; exit 1; }
+# Capture directories: a new file per run, retention, listing, diff of the two latest.
+"$bin" take --dir "$tmp/caps" --no-stack --pid 1 --pid $$
+"$bin" take -o "$tmp/caps/" --no-stack --pid 1 --pid $$ --keep 2
+"$bin" take -o "$tmp/caps/" --no-stack --pid 1 --pid $$ --keep 2
+test "$(ls "$tmp/caps" | wc -l)" = 2 || { echo "take --keep 2 left $(ls "$tmp/caps")"; exit 1; }
+test "$(stat -c %a "$tmp/caps")" = 700 || { echo "capture directory is not mode 0700"; exit 1; }
+"$bin" ls "$tmp/caps" | grep -q '^TIME'
+"$bin" diff "$tmp/caps" >/dev/null
+"$bin" log "$tmp/caps" >/dev/null
 echo "smoke: ok"
