@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -148,7 +149,11 @@ func fdEvent(kind string, fd *snapshot.FD) Event {
 
 func (c *comparer) emitFD(p *snapshot.Process, kind string, fd *snapshot.FD, verb string) {
 	e := fdEvent(kind, fd)
-	e.Summary = fmt.Sprintf("%s fd %d → %s", verb, fd.FD, fd.Target)
+	target := fd.Target
+	if target == "" {
+		target = "(target unread: " + orUnknown(fd.Unread) + ")"
+	}
+	e.Summary = fmt.Sprintf("%s fd %d → %s", verb, fd.FD, target)
 	c.emit(p, e)
 }
 
@@ -163,11 +168,11 @@ func (c *comparer) fdsNew(pb *snapshot.Process) {
 	if src == nil || !fdsReadable(src) {
 		return
 	}
-	exec := execed(src, pb)
+	exec := runsOther(src, pb)
 	for i := range pb.FDs {
 		fb := &pb.FDs[i]
-		if ubiquitous(fb.Target) {
-			continue
+		if ubiquitous(fb.Target) || (exec && fb.CloExec) {
+			continue // a close-on-exec fd of a process that exec'd was opened after the exec
 		}
 		fs := matchFD(src, fb, inB)
 		if fs == nil {
@@ -186,6 +191,15 @@ func (c *comparer) fdsNew(pb *snapshot.Process) {
 			c.emit(pb, l)
 		}
 	}
+}
+
+// runsOther reports whether a new process p runs another program than src: another exe, or
+// another command line. A child forked without exec has both of its parent's.
+func runsOther(src, p *snapshot.Process) bool {
+	if src.Exe != "" && p.Exe != "" && src.Exe != p.Exe {
+		return true
+	}
+	return len(src.Cmdline) > 0 && len(p.Cmdline) > 0 && !slices.Equal(src.Cmdline, p.Cmdline)
 }
 
 // fdSource returns the process a new process inherited its descriptors from: its parent, or

@@ -62,6 +62,9 @@ func Diff(w io.Writer, r *diff.Result, format string) error {
 	return bw.Flush()
 }
 
+// summaryWidth is where long summaries wrap in the table.
+const summaryWidth = 100
+
 // diffTable writes the human view: header, notes, the event table, the zombie report.
 func diffTable(w io.Writer, r *diff.Result) error {
 	fmt.Fprintf(w, "A: %s  %s  %d processes\n", r.A.Hostname, stamp(r.A.TakenAt), r.A.Processes)
@@ -73,7 +76,7 @@ func diffTable(w io.Writer, r *diff.Result) error {
 	if len(r.Events) == 0 {
 		fmt.Fprintln(w, "no events")
 	} else {
-		t := tablewriter.NewTable(w)
+		t := tablewriter.NewTable(w, tablewriter.WithRowMaxWidth(summaryWidth))
 		t.Header("PID", "COMM", "EVENT", "SUMMARY")
 		for _, e := range r.Events {
 			if err := t.Append([]string{strconv.Itoa(e.PID), e.Comm, e.Kind, e.Summary}); err != nil {
