@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,7 @@ import (
 	"github.com/procsnap/procsnap/snapshot"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+// update (-update) is declared in diff_test.go.
 
 var base = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 
