@@ -91,13 +91,16 @@ func killPID(tb testing.TB, pid int) {
 	}
 }
 
-// TestLogAndDiffDirOnRealProcesses takes four captures with real take runs while the test
-// starts processes, kills them by PID, makes a zombie and orphans a process, then checks that
-// log DIR reports each event in the interval it happened in, and that diff DIR picks the pairs
-// the flags ask for.
-func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
-	bin := captureBinary(t)
-	dir := filepath.Join(t.TempDir(), "caps")
+// staged are the PIDs of the processes stageTimeline plays with.
+type staged struct{ sleeper, parent, zombie, orphaner, orphan int }
+
+// stageTimeline takes four captures into dir with real take runs. Between the first and the
+// second it starts a sleeper, a parent with a child (the future zombie) and a shell with a
+// child (the future orphan); before the third it kills the sleeper and the child by PID (the
+// child becomes a zombie: its parent never waits) and lets the shell exit (its child is
+// reparented); before the fourth it kills the zombie's parent.
+func stageTimeline(t *testing.T, bin, dir string) ([]time.Time, staged) {
+	t.Helper()
 	var times []time.Time
 	take := func() {
 		t.Helper()
@@ -137,7 +140,16 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 	killPID(t, parent.Process.Pid)
 	parent.Wait()
 	take()
+	return times, staged{sleeper.Process.Pid, parent.Process.Pid, zombie, orphaner.Process.Pid, orphan}
+}
 
+// TestLogAndDiffDirOnRealProcesses checks that log DIR reports each event of stageTimeline in
+// the interval it happened in, that diff DIR picks the pairs the flags ask for, and that ls
+// counts the zombie.
+func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
+	bin := captureBinary(t)
+	dir := filepath.Join(t.TempDir(), "caps")
+	times, p := stageTimeline(t, bin, dir)
 	code, out, errs := captureMain(t, "log", dir, "--format", "jsonl")
 	if code != ExitOK {
 		t.Fatalf("log: exit %d: %s", code, errs)
@@ -148,11 +160,10 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 		kind     string
 		pid      int
 	}{
-		{0, "started", sleeper.Process.Pid}, {0, "started", parent.Process.Pid}, {0, "started", zombie},
-		{0, "started", orphaner.Process.Pid}, {0, "started", orphan},
-		{1, "exited", sleeper.Process.Pid}, {1, "became_zombie", zombie},
-		{1, "exited", orphaner.Process.Pid}, {1, "reparented", orphan},
-		{2, "exited", parent.Process.Pid},
+		{0, "started", p.sleeper}, {0, "started", p.parent}, {0, "started", p.zombie},
+		{0, "started", p.orphaner}, {0, "started", p.orphan},
+		{1, "exited", p.sleeper}, {1, "became_zombie", p.zombie}, {1, "exited", p.orphaner}, {1, "reparented", p.orphan},
+		{2, "exited", p.parent},
 	} {
 		if !has(evs, times[w.interval], times[w.interval+1], w.kind, w.pid) {
 			t.Errorf("log has no %s of pid %d between captures %d and %d", w.kind, w.pid, w.interval+1, w.interval+2)
@@ -161,35 +172,7 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 	if code, out, errs := captureMain(t, "log", dir); code != ExitOK || !strings.Contains(out, "became_zombie") {
 		t.Errorf("log table: exit %d, %s\n%s", code, errs, out)
 	}
-	t.Run("diff DIR", func(t *testing.T) {
-		at := func(i int) string { return times[i].Format(time.RFC3339Nano) }
-		for _, tc := range []struct {
-			name string
-			args []string
-			want logEvent // an event the pair must show
-			not  int      // a pid the pair must not mention
-		}{
-			{"two latest", nil, logEvent{Kind: "exited", PID: parent.Process.Pid}, sleeper.Process.Pid},
-			{"--from --to", []string{"--from", at(1), "--to", at(2)}, logEvent{Kind: "became_zombie", PID: zombie}, parent.Process.Pid},
-			{"--since covers all", []string{"--since", "1h"}, logEvent{Kind: "started", PID: orphan}, sleeper.Process.Pid},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				code, out, errs := captureMain(t, append([]string{"diff", dir, "--format", "jsonl"}, tc.args...)...)
-				if code != ExitOK {
-					t.Fatalf("exit %d: %s", code, errs)
-				}
-				evs := parseJSONL(t, out)
-				if !has(evs, time.Time{}, time.Time{}, tc.want.Kind, tc.want.PID) {
-					t.Errorf("no %s of pid %d in %s", tc.want.Kind, tc.want.PID, out)
-				}
-				for _, e := range evs {
-					if e.PID == tc.not {
-						t.Errorf("pair shows %s of pid %d, which it should not cover", e.Kind, e.PID)
-					}
-				}
-			})
-		}
-	})
+	t.Run("diff DIR", func(t *testing.T) { checkDiffDir(t, dir, times, p) })
 	t.Run("ls", func(t *testing.T) {
 		code, out, errs := captureMain(t, "ls", dir)
 		if code != ExitOK {
@@ -203,6 +186,36 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 			t.Errorf("ls shows %d zombies in the third capture, want at least 1:\n%s", zombies, out)
 		}
 	})
+}
+
+func checkDiffDir(t *testing.T, dir string, times []time.Time, p staged) {
+	at := func(i int) string { return times[i].Format(time.RFC3339Nano) }
+	for _, tc := range []struct {
+		name string
+		args []string
+		want logEvent // an event the pair must show
+		not  int      // a pid the pair must not mention
+	}{
+		{"two latest", nil, logEvent{Kind: "exited", PID: p.parent}, p.sleeper},
+		{"--from --to", []string{"--from", at(1), "--to", at(2)}, logEvent{Kind: "became_zombie", PID: p.zombie}, p.parent},
+		{"--since covers all", []string{"--since", "1h"}, logEvent{Kind: "started", PID: p.orphan}, p.sleeper},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := captureMain(t, append([]string{"diff", dir, "--format", "jsonl"}, tc.args...)...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			evs := parseJSONL(t, out)
+			if !has(evs, time.Time{}, time.Time{}, tc.want.Kind, tc.want.PID) {
+				t.Errorf("no %s of pid %d in %s", tc.want.Kind, tc.want.PID, out)
+			}
+			for _, e := range evs {
+				if e.PID == tc.not {
+					t.Errorf("pair shows %s of pid %d, which it should not cover", e.Kind, e.PID)
+				}
+			}
+		})
+	}
 }
 
 // waitChild waits until pid has execed (its comm is no longer sh) and has a child, and returns

@@ -16,5 +16,12 @@
 // record, so no record mixes two processes.
 //
 // Load, Decode, Encode and WriteFile read and write snapshot files (YAML or JSON, optionally
-// gzip-compressed); writes are atomic, durable and mode 0600.
+// gzip-compressed); writes are atomic, durable and mode 0600. Encode also writes jsonl, an
+// export format (one JSON object per process) that Decode does not read.
+//
+// Capture directories (capture*.go) hold unattended captures, one file per run named
+// <host>-<UTC time with nanoseconds>[_seq].<format>[.gz]: WriteCapture publishes a new capture
+// without ever replacing a name (RENAME_NOREPLACE), then prunes the host's older captures under
+// an flock; ListCaptures, CaptureWindow and CapturePair select captures by time; ReadHeader
+// reads only a file's header, for listings.
 package snapshot
