@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -143,6 +144,22 @@ func stageTimeline(t *testing.T, bin, dir string) ([]time.Time, staged) {
 	return times, staged{sleeper.Process.Pid, parent.Process.Pid, zombie, orphaner.Process.Pid, orphan}
 }
 
+// runBinary runs the procsnap binary bin and returns its exit code, stdout and stderr. The
+// end-to-end tests run the binary rather than Main: it is not race-instrumented, and loading
+// full captures of a busy host under -race takes minutes.
+func runBinary(tb testing.TB, bin string, args ...string) (ExitCode, string, string) {
+	tb.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		tb.Fatal(err)
+	}
+	return ExitCode(cmd.ProcessState.ExitCode()), stdout.String(), stderr.String()
+}
+
 // TestLogAndDiffDirOnRealProcesses checks that log DIR reports each event of stageTimeline in
 // the interval it happened in, that diff DIR picks the pairs the flags ask for, and that ls
 // counts the zombie.
@@ -150,7 +167,7 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 	bin := captureBinary(t)
 	dir := filepath.Join(t.TempDir(), "caps")
 	times, p := stageTimeline(t, bin, dir)
-	code, out, errs := captureMain(t, "log", dir, "--format", "jsonl")
+	code, out, errs := runBinary(t, bin, "log", dir, "--format", "jsonl")
 	if code != ExitOK {
 		t.Fatalf("log: exit %d: %s", code, errs)
 	}
@@ -169,12 +186,12 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 			t.Errorf("log has no %s of pid %d between captures %d and %d", w.kind, w.pid, w.interval+1, w.interval+2)
 		}
 	}
-	if code, out, errs := captureMain(t, "log", dir); code != ExitOK || !strings.Contains(out, "became_zombie") {
+	if code, out, errs := runBinary(t, bin, "log", dir); code != ExitOK || !strings.Contains(out, "became_zombie") {
 		t.Errorf("log table: exit %d, %s\n%s", code, errs, out)
 	}
-	t.Run("diff DIR", func(t *testing.T) { checkDiffDir(t, dir, times, p) })
+	t.Run("diff DIR", func(t *testing.T) { checkDiffDir(t, bin, dir, times, p) })
 	t.Run("ls", func(t *testing.T) {
-		code, out, errs := captureMain(t, "ls", dir)
+		code, out, errs := runBinary(t, bin, "ls", dir)
 		if code != ExitOK {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
@@ -188,7 +205,7 @@ func TestLogAndDiffDirOnRealProcesses(t *testing.T) {
 	})
 }
 
-func checkDiffDir(t *testing.T, dir string, times []time.Time, p staged) {
+func checkDiffDir(t *testing.T, bin, dir string, times []time.Time, p staged) {
 	at := func(i int) string { return times[i].Format(time.RFC3339Nano) }
 	for _, tc := range []struct {
 		name string
@@ -201,7 +218,7 @@ func checkDiffDir(t *testing.T, dir string, times []time.Time, p staged) {
 		{"--since covers all", []string{"--since", "1h"}, logEvent{Kind: "started", PID: p.orphan}, p.sleeper},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := captureMain(t, append([]string{"diff", dir, "--format", "jsonl"}, tc.args...)...)
+			code, out, errs := runBinary(t, bin, append([]string{"diff", dir, "--format", "jsonl"}, tc.args...)...)
 			if code != ExitOK {
 				t.Fatalf("exit %d: %s", code, errs)
 			}

@@ -155,7 +155,8 @@ func renameNoReplace(oldpath, newpath string) error {
 	if err := os.Link(oldpath, newpath); err != nil {
 		return err
 	}
-	return os.Remove(oldpath)
+	os.Remove(oldpath) // published; if this fails, the stale link is cleaned up later
+	return nil
 }
 
 // withLock runs f holding an exclusive flock on dir's lock file (created 0600, never through a
