@@ -42,7 +42,7 @@ tidy:
 	if ! git diff --quiet -- go.mod go.sum; then echo "go.mod/go.sum not tidy:"; git diff -- go.mod go.sum; exit 1; fi
 
 unit:
-	$(GO) test -race -cover -count=1 ./...
+	$(GO) test -race -cover -count=1 -timeout 30m ./...
 
 smoke: build
 	./scripts/smoke.sh $(BIN)
