@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -75,4 +76,32 @@ func BenchmarkCompare(b *testing.B) {
 			b.ReportMetric(float64(events), "events")
 		})
 	}
+}
+
+// BenchmarkCompareFiles diffs two real snapshot files named by PROCSNAP_BENCH_A and
+// PROCSNAP_BENCH_B (skipped when unset), separating loading from comparing.
+func BenchmarkCompareFiles(b *testing.B) {
+	pa, pb := os.Getenv("PROCSNAP_BENCH_A"), os.Getenv("PROCSNAP_BENCH_B")
+	if pa == "" || pb == "" {
+		b.Skip("set PROCSNAP_BENCH_A and PROCSNAP_BENCH_B to two snapshot files")
+	}
+	var sa, sb *snapshot.Snapshot
+	b.Run("load", func(b *testing.B) {
+		for b.Loop() {
+			var err error
+			if sa, err = snapshot.Load(pa); err != nil {
+				b.Fatal(err)
+			}
+			if sb, err = snapshot.Load(pb); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run(fmt.Sprintf("compare/%d+%d", len(sa.Processes), len(sb.Processes)), func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Compare(sa, sb, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

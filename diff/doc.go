@@ -43,8 +43,10 @@
 // State (state.go):
 //   - stopped: into T (job control) or t (tracing stop) from another state. continued: out of T
 //     or t into a live state.
-//   - traced: TracerPid became non-zero or changed (tracer names it). untraced: TracerPid was
-//     non-zero and is now zero or another tracer (tracer names the old one).
+//   - traced: TracerPid became non-zero or changed, or a new process is already traced (tracer
+//     names it). untraced: TracerPid was non-zero and is now zero or another tracer (tracer
+//     names the old one). TracerPid is the tracing thread's id, which is not a recorded PID when
+//     that thread is not its process's main thread: the tracer then has no comm.
 //   - state_changed: any other transition, except among R, S, D and I, which a busy process
 //     flips between on its own: those are noise unless Options.AllStates. Into Z is
 //     became_zombie.
