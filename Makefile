@@ -46,7 +46,7 @@ fixtures:
 	@if [ -n "$$(git status --porcelain -- fixtures/hostile)" ]; then echo "fixtures/hostile differs from its declarations:"; git status --short -- fixtures/hostile; exit 1; fi
 
 unit:
-	$(GO) test -race -cover -count=1 ./...
+	$(GO) test -race -cover -count=1 -timeout 30m ./...
 
 smoke: build
 	./scripts/smoke.sh $(BIN)

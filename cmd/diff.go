@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,7 @@ type diffOptions struct {
 	exitCode  bool
 	force     bool
 	allStates bool
+	captures  captureSelect
 }
 
 func (o *diffOptions) AddFlags(c *cobra.Command) {
@@ -31,12 +33,13 @@ func (o *diffOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when there are events, 0 when there are none (like git diff)")
 	f.BoolVar(&o.force, "force", false, "compare snapshots from different boots or PID namespaces anyway")
 	f.BoolVar(&o.allStates, "all-states", false, "report every state change, including R/S/D/I flips")
+	o.captures.AddFlags(f)
 }
 
 func newDiffCommand(g *globalOptions, io IO) *cobra.Command {
 	o := &diffOptions{}
 	c := &cobra.Command{
-		Use:   "diff A [B]",
+		Use:   "diff A [B] | diff DIR",
 		Short: "Explain what happened between two snapshots (or a snapshot and now)",
 		Long: `Compare snapshot A with snapshot B (any format take writes, .gz too), or with the live
 system when B is omitted, and report what happened to each process, with the evidence: started,
@@ -48,11 +51,17 @@ parent's SIGCHLD disposition, state and wchan.
 
 A process is identified by (pid, start ticks): the same PID with another start is a PID reuse.
 Snapshots from different boots or PID namespaces are refused (exit 2) unless --force; when B is
-older than A the two are swapped and a note says so.`,
+older than A the two are swapped and a note says so.
+
+Given a capture directory (see take --dir), diff compares its two latest captures, or, with
+--since or --from, the capture in effect at that time (the last one taken at or before it) with
+the latest one (or the last at or before --to). A note names the two files.`,
 		Example: `  procsnap diff before.yaml after.yaml.gz
   procsnap diff before.yaml                      # against the live system
   procsnap diff a.yaml b.yaml --format jsonl --kind reparented,daemonized
-  procsnap diff a.yaml b.yaml --exit-code >/dev/null || echo changed`,
+  procsnap diff a.yaml b.yaml --exit-code >/dev/null || echo changed
+  procsnap diff /var/lib/procsnap                # the two latest captures
+  procsnap diff /var/lib/procsnap --since 1h     # the capture of an hour ago vs the latest`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(c *cobra.Command, args []string) error { return runDiff(c.Context(), g, o, args, io.Out) },
 	}
@@ -81,6 +90,10 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	if err := o.validate(); err != nil {
 		return err
 	}
+	args, picked, err := o.captures.resolveDiffArgs(args, time.Now())
+	if err != nil {
+		return err
+	}
 	a, err := loadSnapshot(args[0])
 	if err != nil {
 		return err
@@ -103,6 +116,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 		return fmt.Errorf("%s: %w (--force compares them anyway)", args[0], err)
 	}
 	res = res.Filter(o.kinds, o.pids)
+	res.Notes = append(picked, res.Notes...)
 	if err := render.Diff(out, res, o.format); err != nil {
 		return fmt.Errorf("writing diff: %w", err)
 	}

@@ -72,6 +72,7 @@ func exitCodeFor(err error, stderr io.Writer) ExitCode {
 		errors.Is(err, snapshot.ErrSchema),
 		errors.Is(err, snapshot.ErrTooLarge),
 		errors.Is(err, snapshot.ErrUnknownFormat),
+		errors.Is(err, snapshot.ErrNoCapture),
 		errors.Is(err, diff.ErrBootMismatch),
 		errors.Is(err, diff.ErrPIDNamespaceMismatch):
 		fmt.Fprintf(stderr, "procsnap: %v\n", err)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/procsnap/procsnap/fixtures/badsnap"
@@ -26,7 +27,7 @@ func TestTakeOutputSafety(t *testing.T) {
 		{"symlink to a victim file", func(t *testing.T, p, v string) { symlink(t, v, p) }, false, ExitUsage, "it is a symbolic link", false},
 		{"dangling symlink", func(t *testing.T, p, v string) { symlink(t, v+".nothere", p) }, false, ExitUsage, "it is a symbolic link", false},
 		{"someone's document", func(t *testing.T, p, _ string) { write(t, p, "my thesis\n") }, false, ExitUsage, "it is not a procsnap snapshot", false},
-		{"a directory", func(t *testing.T, p, _ string) { mkdir(t, p) }, false, ExitUsage, "it is not a regular file", false},
+		{"a fifo", func(t *testing.T, p, _ string) { mkfifo(t, p) }, false, ExitUsage, "it is not a regular file", false},
 		{"an earlier snapshot", func(t *testing.T, p, _ string) { write(t, p, badsnap.Valid) }, false, ExitOK, "", true},
 		{"an earlier gzip snapshot", func(t *testing.T, p, _ string) { write(t, p, string(badsnap.Gzip([]byte(badsnap.Valid)))) }, false, ExitOK, "", true},
 		{"symlink, --force", func(t *testing.T, p, v string) { symlink(t, v, p) }, true, ExitOK, "", true},
@@ -83,9 +84,10 @@ func write(t *testing.T, path, data string) {
 	}
 }
 
-func mkdir(t *testing.T, path string) {
+// mkfifo plants a FIFO: an existing directory at -o is not a refusal but a capture directory.
+func mkfifo(t *testing.T, path string) {
 	t.Helper()
-	if err := os.Mkdir(path, 0o755); err != nil {
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -97,4 +99,11 @@ func readString(t *testing.T, path string) string {
 		return ""
 	}
 	return string(b)
+}
+
+func mkdir(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }

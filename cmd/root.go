@@ -76,6 +76,8 @@ records what it could not read and why, and explains what changed between two ph
 		newTreeCommand(g, io),
 		newPSCommand(g, io),
 		newDiffCommand(g, io),
+		newLsCommand(io),
+		newLogCommand(io),
 		newVersionCommand(io),
 		newValidateCommand(io),
 	)

@@ -7,28 +7,43 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
+	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
 type takeOptions struct {
-	output  string
-	format  string
-	noFDs   bool
-	noStack bool
-	pids    []int
-	force   bool
-	redact  bool
+	output   string
+	dir      string
+	format   string
+	compress bool
+	keep     int
+	maxAge   string
+	verbose  bool
+	noFDs    bool
+	noStack  bool
+	pids     []int
+	force    bool
+	redact   bool
 	// redactPatterns are user patterns for --redact-pattern (they imply --redact).
 	redactPatterns []string
 }
 
 func (o *takeOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVarP(&o.output, "output", "o", "", "write the snapshot to `FILE` (atomically, mode 0600) instead of stdout; .yaml, .yml, .json, optionally .gz")
-	f.StringVar(&o.format, "format", "", "yaml or json (default: from the -o extension, else yaml)")
+	f.StringVarP(&o.output, "output", "o", "", "write the snapshot to `FILE` (atomically, mode 0600) instead of stdout; .yaml, .yml, .json, .jsonl, optionally .gz; a name ending in / or an existing directory means --dir")
+	f.StringVar(&o.dir, "dir", "", "capture into `DIR` (created 0700): a new file <host>-<UTC time>.yaml (.json, .jsonl, .gz) per run, never overwriting")
+	f.StringVar(&o.format, "format", "", "yaml, json, or jsonl (one JSON object per process, for log pipelines; not read back by procsnap) (default: from the -o extension, else yaml)")
+	f.BoolVar(&o.compress, "compress", false, "gzip the output (with -o, the name must end in .gz)")
+	f.IntVar(&o.keep, "keep", 0, "with --dir: after writing, keep only the `N` newest captures of this host")
+	f.StringVar(&o.maxAge, "max-age", "", "with --dir: after writing, remove captures of this host older than `DURATION` (90m, 12h, 7d, 2w)")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "print the path written even when stdout is not a terminal")
 	f.BoolVar(&o.noFDs, "no-fds", false, "skip file descriptors (fd and fdinfo)")
 	f.BoolVar(&o.noStack, "no-stack", false, "skip kernel stacks")
 	f.IntSliceVar(&o.pids, "pid", nil, "record only this `PID` (repeatable)")
@@ -47,58 +62,154 @@ sid, tpgid, tty, children), state, tracer, wchan, kernel stack, comm, exe, cmdli
 signal masks and the SIGCHLD disposition, namespaces, and every file descriptor with its fdinfo.
 
 What cannot be read (another user's fds, kernel stacks without CAP_SYS_ADMIN, a process that
-exits mid-read) is recorded per field with its reason; it is never fatal.`,
+exits mid-read) is recorded per field with its reason; it is never fatal.
+
+CAPTURE DIRECTORIES (cron, systemd timers)
+  With --dir DIR (or -o DIR/) each run writes a new file DIR/<host>-<YYYYMMDDTHHMMSS.nnnnnnnnnZ>
+  .yaml (.json, .jsonl, .gz), named after the UTC time of the snapshot so names sort by time.
+  Writes are atomic and durable (temporary file, fsync, rename that never replaces, fsync of the
+  directory): a run killed at any moment leaves a complete capture or none, and a capture that
+  would get an existing name (two runs in the same nanosecond, or a planted symlink) gets a _001,
+  _002... suffix instead. Leftover temporary files of killed runs are removed by a later run.
+  Retention (--keep, --max-age) applies after a successful write, to this host's captures only,
+  and only to files that are named like captures and start like a procsnap snapshot; a file is
+  removed when either rule says so, and the capture just written is never removed for its age.
+  On a terminal, or with -v, the path written is printed; otherwise take is silent on success.
+  Any failure exits non-zero with the reason on stderr (cron mails it). List, diff and read a
+  directory with 'procsnap ls DIR'.
+
+  jsonl is an export format (one object per process with schema, host, boot_id and taken_at on
+  each line, for Elasticsearch, Loki, ClickHouse or DuckDB); procsnap does not read it back.`,
 		Example: `  procsnap take                       # YAML to stdout
   procsnap take -o before.yaml.gz     # compressed file, mode 0600
+  procsnap take --format json --no-fds --pid 1 --pid $$
   procsnap take --redact --redact-pattern 'sk_live_\w+' -o /tmp/snap.yaml
-  procsnap take --format json --no-fds --pid 1 --pid $$`,
+  procsnap take --dir /var/lib/procsnap --compress --keep 288 --max-age 7d
+  procsnap take --format jsonl | vector ...   # one JSON object per process`,
 		RunE: func(c *cobra.Command, _ []string) error { return runTake(c.Context(), g, o, io.Out) },
 	}
 	o.AddFlags(c)
 	return c
 }
 
-func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Writer) error {
-	format := o.format
-	if format != "" && format != snapshot.FormatYAML && format != snapshot.FormatJSON {
-		return usageErrorf("--format %q: want yaml or json", format)
+// takeTarget is where take writes, decided from the flags before anything is read.
+type takeTarget struct {
+	dir    string // capture directory, or
+	file   string // a file, or stdout when both are empty
+	format string
+	gz     bool
+	maxAge time.Duration
+	redact *snapshot.Redactor
+}
+
+func (o *takeOptions) target() (takeTarget, error) {
+	t := takeTarget{format: o.format, dir: o.dir, gz: o.compress}
+	switch o.format {
+	case "", snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL:
+	default:
+		return t, usageErrorf("--format %q: want yaml, json or jsonl", o.format)
 	}
 	for _, p := range o.pids {
 		if p <= 0 {
-			return usageErrorf("--pid %d: want a positive PID", p)
+			return t, usageErrorf("--pid %d: want a positive PID", p)
 		}
 	}
-	var redact *snapshot.Redactor
+	if o.output != "" && o.dir != "" {
+		return t, usageErrorf("-o %s and --dir %s: give one of them", o.output, o.dir)
+	}
+	if o.output != "" {
+		if info, err := os.Stat(o.output); strings.HasSuffix(o.output, "/") || (err == nil && info.IsDir()) {
+			t.dir = o.output
+		} else {
+			t.file = o.output
+		}
+	}
+	if t.file != "" && o.compress && !strings.HasSuffix(t.file, ".gz") {
+		return t, usageErrorf("--compress with -o %s: name the file .gz", t.file)
+	}
+	if o.keep < 0 {
+		return t, usageErrorf("--keep %d: want a positive number of captures", o.keep)
+	}
+	if o.maxAge != "" {
+		d, err := parseAge(o.maxAge)
+		if err != nil {
+			return t, usageErrorf("--max-age %q: %v", o.maxAge, err)
+		}
+		t.maxAge = d
+	}
+	if t.dir == "" && (o.keep > 0 || t.maxAge > 0) {
+		return t, usageErrorf("--keep and --max-age apply to capture directories: add --dir DIR")
+	}
 	if o.redact || len(o.redactPatterns) > 0 {
 		r, err := snapshot.NewRedactor(o.redactPatterns)
 		if err != nil {
-			return usageErrorf("--redact-pattern: %w", err)
+			return t, usageErrorf("--redact-pattern: %w", err)
 		}
-		redact = r
+		t.redact = r
 	}
-	if o.output != "" && !o.force {
-		if _, err := snapshot.CheckOutput(o.output); err != nil {
-			return outputError(o.output, err)
+	if t.file != "" && !o.force {
+		if _, err := snapshot.CheckOutput(t.file); err != nil {
+			return t, outputError(t.file, err)
 		}
+	}
+	return t, nil
+}
+
+func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Writer) error {
+	t, err := o.target()
+	if err != nil {
+		return err
 	}
 	s, err := snapshot.Take(ctx, snapshot.TakeOptions{
 		Root: g.procRoot, NoFDs: o.noFDs, NoStack: o.noStack, PIDs: o.pids, Version: Version(),
-		Redact: redact,
+		Redact: t.redact,
 	})
 	if err != nil {
 		return err
 	}
-	if o.output != "" {
-		if err := snapshot.WriteOutput(o.output, s, format, o.force); err != nil {
-			return outputError(o.output, err)
+	var written string
+	switch {
+	case t.dir != "":
+		res, err := snapshot.WriteCapture(t.dir, s, snapshot.CaptureOptions{
+			Format: t.format, Gzip: t.gz, Keep: o.keep, MaxAge: t.maxAge,
+		})
+		if err != nil && res.Path != "" {
+			return fmt.Errorf("wrote %s, then: %w", res.Path, err)
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		written = res.Path
+	case t.file != "":
+		if err := snapshot.WriteOutput(t.file, s, t.format, o.force); err != nil {
+			return outputError(t.file, err)
+		}
+		written = t.file
+	default:
+		return encodeStdout(out, s, t)
 	}
+	if o.verbose || isTerminal(out) {
+		return render.WrittenPath(out, written)
+	}
+	return nil
+}
+
+func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
 	bw := bufio.NewWriterSize(out, 256<<10)
-	if err := snapshot.Encode(bw, s, format); err != nil {
+	if err := snapshot.EncodeFile(bw, s, t.format, t.gz); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// isTerminal reports whether w is a terminal, so that take talks only to people.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // outputError maps a refusal to replace the -o file (or a file planted there meanwhile) to a usage

@@ -37,4 +37,7 @@
 //   - jsonl: one JSON object per event and nothing else, for line-oriented tools.
 //
 // Events arrive sorted by diff; render never reorders them.
+//
+// Timeline writes procsnap log (the diff events of consecutive captures, oldest first) in the
+// same four formats; CaptureTable writes procsnap ls; WrittenPath the path take wrote.
 package render

@@ -52,4 +52,13 @@ set +e
 "$bin" diff "$tmp/a.yaml" "$tmp/nonexistent.yaml" >/dev/null 2>&1; rc=$?
 set -e
 test "$rc" = 2 || { echo "diff of a missing file exited $rc, want 2"; exit 1; }
+# Capture directories: a new file per run, retention, listing, diff of the two latest.
+"$bin" take --dir "$tmp/caps" --no-stack --pid 1 --pid $$
+"$bin" take -o "$tmp/caps/" --no-stack --pid 1 --pid $$ --keep 2
+"$bin" take -o "$tmp/caps/" --no-stack --pid 1 --pid $$ --keep 2
+test "$(ls "$tmp/caps" | wc -l)" = 2 || { echo "take --keep 2 left $(ls "$tmp/caps")"; exit 1; }
+test "$(stat -c %a "$tmp/caps")" = 700 || { echo "capture directory is not mode 0700"; exit 1; }
+"$bin" ls "$tmp/caps" | grep -q '^TIME'
+"$bin" diff "$tmp/caps" >/dev/null
+"$bin" log "$tmp/caps" >/dev/null
 echo "smoke: ok"

@@ -21,4 +21,13 @@
 // WriteOutput never clobbers what procsnap did not write; a Redactor removes secrets from command
 // lines before anything is written. The /proc stat line is parsed here, not by procfs, whose
 // parser panics on some malformed lines.
+//
+// Encode also writes jsonl, an export format (one JSON object per process) that Decode does not
+// read.
+//
+// Capture directories (capture*.go) hold unattended captures, one file per run named
+// <host>-<UTC time with nanoseconds>[_seq].<format>[.gz]: WriteCapture publishes a new capture
+// without ever replacing a name (RENAME_NOREPLACE), then prunes the host's older captures under
+// an flock; ListCaptures, CaptureWindow and CapturePair select captures by time; ReadHeader
+// reads only a file's header, for listings.
 package snapshot

@@ -15,4 +15,6 @@ var (
 	ErrProcUnreadable = errors.New("cannot read proc filesystem")
 	// ErrUnknownFormat marks a format name or file extension procsnap does not write.
 	ErrUnknownFormat = errors.New("unknown format")
+	// ErrNoCapture marks a capture directory without the captures a command needs.
+	ErrNoCapture = errors.New("no capture")
 )

@@ -48,11 +48,14 @@ func FormatFromPath(path string) (format string, gz bool) {
 		return FormatYAML, gz
 	case ".json":
 		return FormatJSON, gz
+	case ".jsonl":
+		return FormatJSONL, gz
 	}
 	return "", gz
 }
 
-// Encode writes s to w in the given format (yaml or json).
+// Encode writes s to w in the given format: yaml, json, or the export format jsonl (one JSON
+// object per process, see FormatJSONL), which Decode does not read back.
 func Encode(w io.Writer, s *Snapshot, format string) error {
 	switch format {
 	case FormatYAML, "":
@@ -65,8 +68,10 @@ func Encode(w io.Writer, s *Snapshot, format string) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
+	case FormatJSONL:
+		return encodeJSONL(w, s)
 	}
-	return fmt.Errorf("%w: %q (want yaml or json)", ErrUnknownFormat, format)
+	return fmt.Errorf("%w: %q (want yaml, json or jsonl)", ErrUnknownFormat, format)
 }
 
 // Decode reads a snapshot in any format procsnap writes (YAML, JSON, either gzip-compressed),
@@ -176,6 +181,9 @@ func unmarshal(data []byte, s *Snapshot) error {
 
 // Load reads and validates the snapshot file at path.
 func Load(path string) (*Snapshot, error) {
+	if format, _ := FormatFromPath(path); format == FormatJSONL {
+		return nil, fmt.Errorf("%s: %w: jsonl is an export format that procsnap writes but does not read back", path, ErrUnknownFormat)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -194,13 +202,8 @@ func Load(path string) (*Snapshot, error) {
 // Validate checks the schema version and the invariants every reader relies on: processes sorted
 // by unique positive PID, no negative ids.
 func (s *Snapshot) Validate() error {
-	major, err := schemaMajor(s.Header.Schema)
-	if err != nil {
+	if err := s.Header.validateSchema(); err != nil {
 		return err
-	}
-	if major < SchemaMajorMin || major > SchemaMajorMax {
-		return fmt.Errorf("%w: %q (this procsnap reads procsnap/v%d to procsnap/v%d)",
-			ErrSchema, s.Header.Schema, SchemaMajorMin, SchemaMajorMax)
 	}
 	for i := range s.Processes {
 		p := &s.Processes[i]
@@ -251,29 +254,47 @@ func WriteFile(path string, s *Snapshot, format string) error {
 	if format == "" {
 		format = extFormat
 	}
+	return AtomicWrite(path, func(w io.Writer) error { return EncodeFile(w, s, format, gz) })
+}
+
+// EncodeFile encodes s in format (yaml when empty), gzip-compressed when gz is set.
+func EncodeFile(w io.Writer, s *Snapshot, format string, gz bool) error {
 	if format == "" {
 		format = FormatYAML
 	}
-	return AtomicWrite(path, func(w io.Writer) error {
-		if !gz {
-			return Encode(w, s, format)
-		}
-		zw := gzip.NewWriter(w)
-		if err := Encode(zw, s, format); err != nil {
-			return err
-		}
-		return zw.Close()
-	})
+	if !gz {
+		return Encode(w, s, format)
+	}
+	zw := gzip.NewWriter(w)
+	if err := Encode(zw, s, format); err != nil {
+		return err
+	}
+	return zw.Close()
 }
 
 // AtomicWrite creates path with mode 0600 through a temporary file in the same directory, so
 // that path holds either the complete previous content or the complete new one, never a part.
 // An existing symlink at path is replaced, never followed.
-func AtomicWrite(path string, write func(io.Writer) error) (err error) {
+func AtomicWrite(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".tmp-*", write)
 	if err != nil {
 		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+// writeTemp creates a new file in dir named after pattern (as os.CreateTemp, so O_EXCL and
+// never through a symlink), mode 0600, fills it with write, fsyncs and closes it, and returns
+// its path. On failure it removes the file.
+func writeTemp(dir, pattern string, write func(io.Writer) error) (name string, err error) {
+	tmp, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -282,25 +303,22 @@ func AtomicWrite(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	if err = tmp.Chmod(0o600); err != nil {
-		return err
+		return "", err
 	}
 	bw := bufio.NewWriterSize(tmp, 256<<10)
 	if err = write(bw); err != nil {
-		return err
+		return "", err
 	}
 	if err = bw.Flush(); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Close(); err != nil {
-		return err
+		return "", err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return tmp.Name(), nil
 }
 
 func syncDir(dir string) error {
@@ -322,4 +340,17 @@ func (s *Snapshot) Sort() {
 		fds := s.Processes[i].FDs
 		sort.Slice(fds, func(a, b int) bool { return fds[a].FD < fds[b].FD })
 	}
+}
+
+// validateSchema refuses a schema this procsnap cannot read, naming it.
+func (h *Header) validateSchema() error {
+	major, err := schemaMajor(h.Schema)
+	if err != nil {
+		return err
+	}
+	if major < SchemaMajorMin || major > SchemaMajorMax {
+		return fmt.Errorf("%w: %q (this procsnap reads procsnap/v%d to procsnap/v%d)",
+			ErrSchema, h.Schema, SchemaMajorMin, SchemaMajorMax)
+	}
+	return nil
 }

@@ -1,19 +1,13 @@
 package snapshot
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrRefuseReplace marks an output path that already holds something procsnap did not write.
@@ -68,37 +62,10 @@ func notOurs(path string, info fs.FileInfo) string {
 	if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
 		return fmt.Sprintf("it belongs to uid %d", st.Uid)
 	}
-	if !startsLikeSnapshot(path) {
+	if !IsProcsnapFile(path) {
 		return "it is not a procsnap snapshot"
 	}
 	return ""
-}
-
-// startsLikeSnapshot reports whether the first 4 KiB of the regular file at path (after gunzip)
-// hold a procsnap schema line. It opens with O_NOFOLLOW and O_NONBLOCK, so a symlink or FIFO
-// swapped in meanwhile is not followed or waited on.
-func startsLikeSnapshot(path string) bool {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		return false
-	}
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return false
-		}
-		defer zr.Close()
-		r = zr
-	}
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(r, head)
-	return bytes.Contains(head[:n], []byte(`schema: procsnap/v`)) || bytes.Contains(head[:n], []byte(`"schema": "procsnap/v`))
 }
 
 // writeNoClobber writes s under a fresh hidden name beside path (keeping path's extensions, which
@@ -109,26 +76,9 @@ func writeNoClobber(path string, s *Snapshot, format string) error {
 	if err := WriteFile(tmp, s, format); err != nil {
 		return err
 	}
-	if err := renameNoClobber(tmp, path); err != nil {
+	if err := renameNoReplace(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
 	}
 	return syncDir(filepath.Clean(dir + "."))
-}
-
-// renameNoClobber renames oldpath to newpath unless newpath exists (fs.ErrExist). Where the
-// filesystem lacks RENAME_NOREPLACE it links and unlinks: link(2) never replaces newpath and
-// never follows a symlink there either.
-func renameNoClobber(oldpath, newpath string) error {
-	err := unix.Renameat2(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, unix.RENAME_NOREPLACE)
-	if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EOPNOTSUPP) {
-		if err != nil {
-			return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
-		}
-		return nil
-	}
-	if err := os.Link(oldpath, newpath); err != nil {
-		return err
-	}
-	return os.Remove(oldpath)
 }

@@ -1,0 +1,151 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+type logOptions struct {
+	captures  captureSelect
+	format    string
+	kinds     []string
+	pids      []int
+	allStates bool
+}
+
+func (o *logOptions) AddFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(render.LogFormats, ", "))
+	f.StringSliceVar(&o.kinds, "kind", nil, "show only events of these `KIND`s (comma-separated or repeated)")
+	f.IntSliceVar(&o.pids, "pid", nil, "show only events of this `PID` (repeatable)")
+	f.BoolVar(&o.allStates, "all-states", false, "report every state change, including R/S/D/I flips")
+	o.captures.AddFlags(f)
+}
+
+func newLogCommand(io IO) *cobra.Command {
+	o := &logOptions{}
+	c := &cobra.Command{
+		Use:   "log DIR",
+		Short: "Show a timeline of what happened across the captures in a directory",
+		Long: `Diff each consecutive pair of captures in a capture directory (see take --dir), oldest
+first, and show every event in time order with the interval it happened in: when a process
+started or exited, became a zombie, was reparented or daemonized, when a PID was reused.
+
+--since, --from and --to limit the timeline; it starts at the capture in effect at the start
+(the last one taken at or before it). An interval across a reboot has no events, only a note;
+a capture that cannot be read is skipped with a note. jsonl captures are not read back.`,
+		Example: `  procsnap log /var/lib/procsnap
+  procsnap log /var/lib/procsnap --since 6h --kind became_zombie,reparented
+  procsnap log /var/lib/procsnap --from "2026-11-24 01:00" --to "2026-11-24 02:00" --format jsonl`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error { return runLog(c.Context(), o, args[0], io.Out) },
+	}
+	o.AddFlags(c)
+	return c
+}
+
+func (o *logOptions) validate() error {
+	if !slices.Contains(render.LogFormats, o.format) {
+		return usageErrorf("--format %q: want one of %s", o.format, strings.Join(render.LogFormats, ", "))
+	}
+	for _, k := range o.kinds {
+		if !diff.ValidKind(k) {
+			return usageErrorf("--kind %q: want one of %s", k, strings.Join(diff.Kinds, ", "))
+		}
+	}
+	for _, p := range o.pids {
+		if p <= 0 {
+			return usageErrorf("--pid %d: want a positive PID", p)
+		}
+	}
+	return nil
+}
+
+func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	from, to, err := o.captures.window(time.Now())
+	if err != nil {
+		return err
+	}
+	cs, err := o.captures.captures(dir)
+	if err != nil {
+		return err
+	}
+	w, err := snapshot.CaptureWindow(cs, from, to)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	if len(w) < 2 {
+		return fmt.Errorf("%s: %w to compare with %s: a timeline needs two", dir, snapshot.ErrNoCapture, w[0].Name)
+	}
+	ivs, err := o.timeline(ctx, w)
+	if err != nil {
+		return err
+	}
+	return render.Timeline(out, ivs, len(w), o.format)
+}
+
+// timeline compares each consecutive pair of readable captures in w. Unreadable captures are
+// skipped with a note on the interval that spans them.
+func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]render.Interval, error) {
+	var ivs []render.Interval
+	var prev *snapshot.Snapshot
+	var prevFile string
+	var notes []string
+	for _, c := range w {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s, err := snapshot.Load(c.Path)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("skipped %s: %v", c.Name, err))
+			continue
+		}
+		if prev != nil {
+			iv, err := o.interval(prev, s, prevFile, c.Name)
+			if err != nil {
+				return nil, err
+			}
+			iv.Notes = append(notes, iv.Notes...)
+			notes = nil
+			ivs = append(ivs, iv)
+		}
+		prev, prevFile = s, c.Name
+	}
+	if len(ivs) == 0 {
+		return nil, fmt.Errorf("%w: fewer than two readable captures (%s)", snapshot.ErrNoCapture, strings.Join(notes, "; "))
+	}
+	return ivs, nil
+}
+
+// interval diffs a and b. Across a reboot or PID namespaces there is nothing to match: the
+// interval gets a note and no events.
+func (o *logOptions) interval(a, b *snapshot.Snapshot, aFile, bFile string) (render.Interval, error) {
+	res, err := diff.Compare(a, b, diff.Options{AllStates: o.allStates})
+	if errors.Is(err, diff.ErrBootMismatch) || errors.Is(err, diff.ErrPIDNamespaceMismatch) {
+		res, ferr := diff.Compare(a, b, diff.Options{Force: true})
+		if ferr != nil {
+			return render.Interval{}, ferr
+		}
+		res.Events = []diff.Event{}
+		res.Notes = []string{"no events: " + err.Error()}
+		return render.Interval{AFile: aFile, BFile: bFile, Result: *res}, nil
+	}
+	if err != nil {
+		return render.Interval{}, fmt.Errorf("%s → %s: %w", aFile, bFile, err)
+	}
+	return render.Interval{AFile: aFile, BFile: bFile, Result: *res.Filter(o.kinds, o.pids)}, nil
+}

@@ -1,0 +1,60 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// WrittenPath prints the path of a file procsnap wrote, alone on a line, so that scripts can
+// capture it.
+func WrittenPath(w io.Writer, path string) error {
+	_, err := fmt.Fprintln(w, path)
+	return err
+}
+
+// CaptureTable prints captures as a table, oldest first: capture time (UTC, from the name),
+// host, boot id (first 8 characters), process and zombie counts, file size and name. A capture
+// whose header cannot be read shows "?" counts and the reason.
+func CaptureTable(w io.Writer, infos []snapshot.CaptureInfo) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME (UTC)\tHOST\tBOOT\tPROCS\tZOMBIES\tSIZE\tFILE")
+	for _, c := range infos {
+		procs, zombies, boot := "?", "?", "?"
+		name := c.Name
+		if c.Err == nil {
+			procs = strconv.Itoa(c.Header.Counts.Processes)
+			zombies = strconv.Itoa(c.Header.Counts.Zombies)
+			boot = shortID(c.Header.BootID)
+		} else {
+			name += "  (unreadable: " + c.Err.Error() + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Time.UTC().Format("2006-01-02 15:04:05.000"),
+			c.Host, boot, procs, zombies, Size(c.Size), name)
+	}
+	return tw.Flush()
+}
+
+func shortID(id string) string {
+	if id == "" {
+		return "-"
+	}
+	return id[:min(8, len(id))]
+}
+
+// Size formats a byte count with a binary unit: 512 B, 1.5 KiB, 12.0 MiB.
+func Size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
+}

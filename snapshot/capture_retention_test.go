@@ -1,0 +1,167 @@
+package snapshot
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRetention(t *testing.T) {
+	hour := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	now := hour(10)
+	tests := []struct {
+		name   string
+		keep   int
+		maxAge time.Duration
+		// wantKept are the hours of this host's captures left, the new one (hour 10) included.
+		wantKept []int
+	}{
+		{"no retention", 0, 0, []int{1, 2, 5, 8, 9, 10}},
+		{"keep 3", 3, 0, []int{8, 9, 10}},
+		{"keep 1", 1, 0, []int{10}},
+		{"keep more than there are", 50, 0, []int{1, 2, 5, 8, 9, 10}},
+		{"max age 4h", 0, 4*time.Hour + time.Minute, []int{8, 9, 10}},
+		{"max age 6h", 0, 6 * time.Hour, []int{5, 8, 9, 10}},
+		{"keep 4 and max age 4h30m: either rule removes", 4, 4*time.Hour + 30*time.Minute, []int{8, 9, 10}},
+		{"keep 2 and max age 1 day", 2, 24 * time.Hour, []int{9, 10}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, h := range []int{1, 2, 5, 8, 9} {
+				if _, err := WriteCapture(dir, testSnapshot(t, "web", hour(h), 0), CaptureOptions{Gzip: h%2 == 0}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			foreign := plantForeignFiles(t, dir, hour)
+			res, err := WriteCapture(dir, testSnapshot(t, "web", hour(10), 0),
+				CaptureOptions{Keep: tc.keep, MaxAge: tc.maxAge, Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []int
+			for _, c := range mustList(t, dir) {
+				if c.Host == "web" && c.Seq == 0 && IsProcsnapFile(c.Path) {
+					kept = append(kept, int(c.Time.Sub(t0)/time.Hour))
+				}
+			}
+			if diff := cmp.Diff(tc.wantKept, kept); diff != "" {
+				t.Errorf("captures kept, in hours (-want +got):\n%s", diff)
+			}
+			if len(res.Pruned) != 6-len(tc.wantKept) {
+				t.Errorf("Pruned lists %d files, want %d: %q", len(res.Pruned), 6-len(tc.wantKept), res.Pruned)
+			}
+			for name, content := range foreign {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil || string(b) != content {
+					t.Errorf("foreign file %s: %q, %v; want it untouched", name, b, err)
+				}
+			}
+		})
+	}
+}
+
+// plantForeignFiles puts into dir files procsnap did not write, all old: other hosts' captures,
+// a file named like a capture of this host but not a snapshot, a symlink named like one, and
+// files with other names. It returns name → content (a symlink's target path).
+func plantForeignFiles(tb testing.TB, dir string, hour func(int) time.Time) map[string]string {
+	tb.Helper()
+	other := filepath.Join(dir, CaptureName("db", hour(0), 0, "", false))
+	if err := WriteFile(other, testSnapshot(tb, "db", hour(0), 0), ""); err != nil {
+		tb.Fatal(err)
+	}
+	b, err := os.ReadFile(other)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := map[string]string{
+		filepath.Base(other):                            string(b),
+		CaptureName("web", hour(0), 1, "", false):       "my own notes, named like a capture",
+		CaptureName("web", hour(0), 2, "", true):        "not gzip either",
+		CaptureName("webserver", hour(0), 0, "", false): string(b),
+		"web-backup.yaml":                               string(b),
+		"README":                                        "keep me",
+	}
+	for name, content := range files {
+		if name != filepath.Base(other) {
+			writeString(tb, filepath.Join(dir, name), content)
+		}
+	}
+	link := CaptureName("web", hour(0), 3, "", false)
+	if err := os.Symlink(other, filepath.Join(dir, link)); err != nil {
+		tb.Fatal(err)
+	}
+	files[link] = string(b) // read through the link: the target must be intact too
+	return files
+}
+
+func mustList(tb testing.TB, dir string) []Capture {
+	tb.Helper()
+	cs, err := ListCaptures(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cs
+}
+
+func TestIsProcsnapFile(t *testing.T) {
+	dir := t.TempDir()
+	s := testSnapshot(t, "h", t0, 0)
+	for _, name := range []string{"a.yaml", "a.json", "a.yaml.gz", "a.jsonl", "a.jsonl.gz"} {
+		if err := WriteFile(filepath.Join(dir, name), s, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeString(t, filepath.Join(dir, "text"), "hello")
+	writeString(t, filepath.Join(dir, "empty"), "")
+	writeString(t, filepath.Join(dir, "bad.gz"), "\x1f\x8bnot really")
+	if err := os.Symlink("a.yaml", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, name := range names(t, dir) {
+		if IsProcsnapFile(filepath.Join(dir, name)) {
+			got = append(got, name)
+		}
+	}
+	want := []string{"a.json", "a.jsonl", "a.jsonl.gz", "a.yaml", "a.yaml.gz"}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("IsProcsnapFile true for (-want +got):\n%s", diff)
+	}
+}
+
+func TestConcurrentCapturesWithRetention(t *testing.T) {
+	dir := t.TempDir()
+	const writers, keep = 8, 3
+	errs := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			_, err := WriteCapture(dir, testSnapshot(t, "h", t0.Add(time.Duration(i)*time.Millisecond), 0),
+				CaptureOptions{Keep: keep})
+			errs <- err
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := mustList(t, dir)
+	var got []time.Time
+	for _, c := range cs {
+		if _, err := Load(c.Path); err != nil {
+			t.Error(err)
+		}
+		got = append(got, c.Time)
+	}
+	// Every writer prunes after publishing, under the lock, so the last pass sees all captures.
+	want := []time.Time{t0.Add(5 * time.Millisecond), t0.Add(6 * time.Millisecond), t0.Add(7 * time.Millisecond)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("captures left (-want +got):\n%s", diff)
+	}
+}

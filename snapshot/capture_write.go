@@ -1,0 +1,296 @@
+package snapshot
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// CaptureOptions shapes WriteCapture.
+type CaptureOptions struct {
+	// Format is yaml (when empty), json or jsonl.
+	Format string
+	// Gzip compresses the capture (.gz).
+	Gzip bool
+	// Keep, when positive, keeps only the Keep newest captures of the host, counting the new one.
+	Keep int
+	// MaxAge, when positive, removes the host's captures older than MaxAge (never the new one).
+	MaxAge time.Duration
+	// Now returns the current time for MaxAge and temporary-file ages (time.Now when nil).
+	Now func() time.Time
+	// LockTimeout bounds the wait for the directory lock (DefaultLockTimeout when zero).
+	LockTimeout time.Duration
+}
+
+// CaptureResult is what WriteCapture did.
+type CaptureResult struct {
+	// Path is the capture written.
+	Path string
+	// Pruned are the older captures removed by retention.
+	Pruned []string
+	// Cleaned are stale temporary files of killed captures that were removed.
+	Cleaned []string
+}
+
+// StaleTempAge is how old a temporary capture file must be before a later capture removes it as
+// the leftover of a killed one. A live capture rewrites its temporary file within seconds.
+const StaleTempAge = 15 * time.Minute
+
+// DefaultLockTimeout bounds the wait for another capture's retention pass.
+const DefaultLockTimeout = 30 * time.Second
+
+// LockFileName is the lock file in a capture directory that serializes housekeeping.
+const LockFileName = ".procsnap.lock"
+
+const tempInfix = ".tmp-"
+
+// renameat2 is unix.Renameat2; tests replace it to exercise the link(2) fallback.
+var renameat2 = unix.Renameat2
+
+// WriteCapture writes s into the capture directory dir under a new name (see CaptureName) and
+// then, under the directory's lock, removes stale temporary files and applies retention to the
+// captures of the same host. dir is created 0700 if missing; the capture is created 0600.
+//
+// The write is atomic, durable and never overwrites: the snapshot goes to a temporary file in
+// dir (fsynced), which is then renamed to the final name with RENAME_NOREPLACE (or link(2) where
+// the filesystem lacks it), so a name that exists, even a symlink, is never replaced or
+// followed: the next sequence number is tried instead. Then dir is fsynced. A process killed at
+// any point leaves a complete capture under its final name or none.
+//
+// If the capture was written but housekeeping failed, the result names it and err is not nil.
+func WriteCapture(dir string, s *Snapshot, opts CaptureOptions) (res CaptureResult, err error) {
+	if err := ensureCaptureDir(dir); err != nil {
+		return res, err
+	}
+	host := CaptureHost(s.Header.Hostname)
+	taken := s.Header.TakenAt.UTC()
+	first := CaptureName(host, taken, 0, opts.Format, opts.Gzip)
+	tmp, err := writeTemp(dir, "."+first+tempInfix+"*", func(w io.Writer) error {
+		return EncodeFile(w, s, opts.Format, opts.Gzip)
+	})
+	if err != nil {
+		return res, fmt.Errorf("writing a capture in %s: %w", dir, err)
+	}
+	path, err := publish(tmp, dir, func(seq int) string {
+		return CaptureName(host, taken, seq, opts.Format, opts.Gzip)
+	})
+	if err != nil {
+		os.Remove(tmp)
+		return res, err
+	}
+	res.Path = path
+	if err := syncDir(dir); err != nil {
+		return res, err
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	err = withLock(dir, opts.LockTimeout, func() error {
+		var err error
+		if res.Cleaned, err = cleanStaleTemps(dir, now()); err != nil {
+			return err
+		}
+		res.Pruned, err = prune(dir, host, filepath.Base(path), opts, now())
+		return err
+	})
+	return res, err
+}
+
+// ensureCaptureDir creates dir (mode 0700) if it does not exist and checks that it is a directory.
+func ensureCaptureDir(dir string) error {
+	info, err := os.Stat(dir)
+	switch {
+	case err == nil && info.IsDir():
+		return nil
+	case err == nil:
+		return fmt.Errorf("capture directory %s: %w", dir, syscall.ENOTDIR)
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("capture directory %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating capture directory %s: %w", dir, err)
+	}
+	return syncDir(filepath.Dir(filepath.Clean(dir)))
+}
+
+// publish renames tmp to the first free name(seq) in dir, for seq 0, 1, 2, ..., never replacing
+// an existing name, and returns the final path.
+func publish(tmp, dir string, name func(seq int) string) (string, error) {
+	const maxSeq = 999
+	for seq := 0; seq <= maxSeq; seq++ {
+		final := filepath.Join(dir, name(seq))
+		err := renameNoReplace(tmp, final)
+		if err == nil {
+			return final, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("publishing capture %s: %w", final, err)
+		}
+	}
+	return "", fmt.Errorf("publishing capture %s: %w (sequence numbers up to %d are taken)",
+		filepath.Join(dir, name(0)), fs.ErrExist, maxSeq)
+}
+
+// renameNoReplace renames oldpath to newpath unless newpath exists (fs.ErrExist). Where the
+// filesystem has no RENAME_NOREPLACE it links and unlinks instead: link(2) never replaces
+// newpath and never follows a symlink there either. If the process dies between the two, the
+// temporary name is a stale second link that a later capture removes.
+func renameNoReplace(oldpath, newpath string) error {
+	err := renameat2(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, unix.RENAME_NOREPLACE)
+	if !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EOPNOTSUPP) {
+		return err
+	}
+	if err := os.Link(oldpath, newpath); err != nil {
+		return err
+	}
+	os.Remove(oldpath) // published; if this fails, the stale link is cleaned up later
+	return nil
+}
+
+// withLock runs f holding an exclusive flock on dir's lock file (created 0600, never through a
+// symlink). It waits at most timeout for another holder.
+func withLock(dir string, timeout time.Duration, f func() error) error {
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	path := filepath.Join(dir, LockFileName)
+	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer lock.Close()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+			return fmt.Errorf("lock %s: %w", path, err)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("lock %s: still held by another capture after %s: %w", path, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	defer unix.Flock(int(lock.Fd()), unix.LOCK_UN) //nolint:errcheck // Close releases it anyway
+	return f()
+}
+
+// cleanStaleTemps removes temporary capture files (".<capture name>.tmp-<digits>", regular
+// files) last modified more than StaleTempAge before now: leftovers of killed captures.
+func cleanStaleTemps(dir string, now time.Time) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("capture directory %s: %w", dir, err)
+	}
+	var removed []string
+	for _, e := range entries {
+		if !isCaptureTemp(e.Name()) || !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || now.Sub(info.ModTime()) < StaleTempAge {
+			continue // gone meanwhile, or possibly still being written
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err != nil && !isNotExist(err) {
+			return removed, fmt.Errorf("removing stale temporary file %s: %w", path, err)
+		}
+		removed = append(removed, path)
+	}
+	return removed, nil
+}
+
+// isCaptureTemp reports whether name is a temporary file of WriteCapture.
+func isCaptureTemp(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".")
+	i := strings.LastIndex(rest, tempInfix)
+	if !ok || i < 0 {
+		return false
+	}
+	digits := rest[i+len(tempInfix):]
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return false
+	}
+	_, ok = ParseCaptureName(rest[:i])
+	return ok
+}
+
+// prune applies retention to the captures of host in dir and returns the paths removed. Only
+// regular files named like captures of host whose content starts like a procsnap snapshot
+// (IsProcsnapFile) are considered, so other files are never touched nor counted. written, the
+// capture just made, is never removed for its age.
+func prune(dir, host, written string, opts CaptureOptions, now time.Time) ([]string, error) {
+	if opts.Keep <= 0 && opts.MaxAge <= 0 {
+		return nil, nil
+	}
+	all, err := ListCaptures(dir)
+	if err != nil {
+		return nil, err
+	}
+	var ours []Capture
+	for _, c := range FilterHost(all, host) {
+		if c.Name == written || IsProcsnapFile(c.Path) {
+			ours = append(ours, c)
+		}
+	}
+	var pruned []string
+	for i, c := range ours {
+		tooMany := opts.Keep > 0 && i < len(ours)-opts.Keep
+		tooOld := opts.MaxAge > 0 && c.Name != written && now.Sub(c.Time) > opts.MaxAge
+		if !tooMany && !tooOld {
+			continue
+		}
+		if err := os.Remove(c.Path); err != nil && !isNotExist(err) {
+			return pruned, fmt.Errorf("pruning %s: %w", c.Path, err)
+		}
+		pruned = append(pruned, c.Path)
+	}
+	if len(pruned) > 0 {
+		return pruned, syncDir(dir)
+	}
+	return pruned, nil
+}
+
+// procsnapMarker starts the schema of every snapshot and jsonl line procsnap writes.
+var procsnapMarker = []byte(`procsnap/v`)
+
+// IsProcsnapFile reports whether path is a regular file (not followed if a symlink) whose first
+// 4 KiB, after gunzip when compressed, contain a procsnap schema string: the check retention
+// makes before removing a file.
+func IsProcsnapFile(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	br := bufio.NewReader(f)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return false
+		}
+		defer zr.Close()
+		r = zr
+	}
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(r, head)
+	return bytes.Contains(head[:n], procsnapMarker)
+}

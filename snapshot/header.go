@@ -1,0 +1,162 @@
+package snapshot
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ReadHeader reads the header of the snapshot file at path without decoding its processes, for
+// listings of many files. It checks the schema but, unlike Load, not the processes, so a file
+// cut short after its header passes. A jsonl file gives the header fields of its first line and
+// counts of its lines (processes, zombies).
+func ReadHeader(path string) (Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Header{}, err
+	}
+	defer f.Close()
+	r, closeZ, err := gunzipped(f, path)
+	if err != nil {
+		return Header{}, err
+	}
+	defer closeZ()
+	br := bufio.NewReaderSize(io.LimitReader(r, MaxFileSize), 64<<10)
+	var h Header
+	if format, _ := FormatFromPath(path); format == FormatJSONL {
+		h, err = readJSONLHeader(br)
+	} else if first, _ := peekNonSpace(br); first == '{' {
+		h, err = readJSONHeader(br)
+	} else {
+		h, err = readYAMLHeader(br)
+	}
+	if err != nil {
+		return Header{}, fmt.Errorf("%s: %w: %v", path, ErrInvalid, err)
+	}
+	// Only the header is read, so only the header is checked; diff and log validate whole files.
+	if err := h.validateSchema(); err != nil {
+		return Header{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return h, nil
+}
+
+// gunzipped returns r itself, or a gzip reader over it when it starts with the gzip magic.
+func gunzipped(r io.Reader, name string) (io.Reader, func(), error) {
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		return br, func() {}, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w: gzip: %v", name, ErrInvalid, err)
+	}
+	return zr, func() { zr.Close() }, nil
+}
+
+func peekNonSpace(br *bufio.Reader) (byte, error) {
+	for n := 1; ; n++ {
+		b, err := br.Peek(n)
+		if len(b) < n {
+			return 0, err
+		}
+		if c := b[n-1]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c, nil
+		}
+	}
+}
+
+// readJSONHeader decodes the "header" member of a JSON snapshot and stops there.
+func readJSONHeader(r io.Reader) (Header, error) {
+	dec := json.NewDecoder(r)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return Header{}, errors.New("not a JSON object")
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return Header{}, err
+		}
+		if key == "header" {
+			var h Header
+			err := dec.Decode(&h)
+			return h, err
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return Header{}, err
+		}
+	}
+	return Header{}, errors.New("no header")
+}
+
+// readYAMLHeader decodes the YAML before the top-level "processes:" key (which procsnap writes
+// after the header), or the whole document if that key comes first or not at all.
+func readYAMLHeader(br *bufio.Reader) (Header, error) {
+	var head bytes.Buffer
+	for {
+		line, err := br.ReadBytes('\n')
+		if bytes.HasPrefix(line, []byte("processes:")) {
+			break
+		}
+		head.Write(line)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Header{}, err
+		}
+	}
+	var doc struct {
+		Header Header `yaml:"header"`
+	}
+	if err := yaml.Unmarshal(head.Bytes(), &doc); err != nil {
+		return Header{}, err
+	}
+	return doc.Header, nil
+}
+
+// readJSONLHeader takes the header fields from the first line of a jsonl export and counts its
+// lines (processes) and zombies.
+func readJSONLHeader(br *bufio.Reader) (Header, error) {
+	var h Header
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var l struct {
+				Schema  string    `json:"schema"`
+				Host    string    `json:"host"`
+				BootID  string    `json:"boot_id"`
+				TakenAt time.Time `json:"taken_at"`
+				State   string    `json:"state"`
+			}
+			if err := json.Unmarshal(line, &l); err != nil {
+				return Header{}, fmt.Errorf("line %d: %v", n, err)
+			}
+			if h.Counts.Processes == 0 {
+				h.Schema, h.Hostname, h.BootID, h.TakenAt = l.Schema, l.Host, l.BootID, l.TakenAt
+			}
+			h.Counts.Processes++
+			if l.State == "Z" {
+				h.Counts.Zombies++
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Header{}, err
+		}
+	}
+	if h.Counts.Processes == 0 {
+		h.Schema = Schema // an empty export (no process matched) is still valid
+	}
+	return h, nil
+}
