@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strconv"
-	"syscall"
 )
 
 // ErrMalformed is returned for a /proc file whose content cannot be parsed.
@@ -29,12 +27,6 @@ type sighting struct {
 	Kthread              bool
 	Tgid, UID            int // from status; -1 when not read
 	Cmdline              []string
-}
-
-// vanished reports whether err means the process is gone (ENOENT, or ESRCH from a kept-open
-// file).
-func vanished(err error) bool {
-	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
 }
 
 // preadWhole reads f from offset 0 to EOF into *buf (grown up to limit, reused). A /proc file

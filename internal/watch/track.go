@@ -27,11 +27,8 @@ func (w *Watcher) emit(e Event) {
 
 // probeNew reads a PID that may be a new process: cmdline first (it disappears first when a
 // process exits), then stat (identity, kept open), then status (tgid, uid). Threads, the
-// watcher itself and PIDs already known with the same start are ignored.
+// PIDs already known with the same start are ignored.
 func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) {
-	if pid == w.self {
-		return
-	}
 	w.stats.Probes++
 	dir := w.opts.Root + "/" + strconv.Itoa(pid)
 	cmd, err := os.Open(dir + "/cmdline")
@@ -167,6 +164,11 @@ func (w *Watcher) reread(p *proc) (s sighting, ok bool) {
 	if p.cmd != nil || s.Comm != p.cur.Comm {
 		s.Cmdline = w.readCmdline(p)
 	}
+	if s.Comm != p.cur.Comm && s.Cmdline == nil && !s.Kthread {
+		// An exec in progress: the kernel sets comm before the new argv is in place. Report
+		// the exec at the next read, with its command line.
+		s.Comm, s.Cmdline = p.cur.Comm, p.cur.Cmdline
+	}
 	return s, true
 }
 
@@ -194,8 +196,15 @@ func (w *Watcher) observe(p *proc, now time.Time) {
 		w.gone(p, now)
 		return
 	}
+	oldPPID := p.cur.PPID
 	for _, e := range p.diffSighting(&s, now, w.opts.ZombieAfter) {
 		w.emit(e)
+	}
+	if p.cur.PPID != oldPPID {
+		// Adopted: the old parent has probably exited; say so before anything that shows it.
+		if old := w.live[oldPPID]; old != nil && old != p {
+			w.observe(old, now)
+		}
 	}
 	w.checkDaemon(p, now)
 }
@@ -208,6 +217,19 @@ func (w *Watcher) checkDaemon(p *proc, now time.Time) {
 	}
 	if p.cur.PPID != p.birthPPID && p.cur.SID == p.key.PID {
 		p.daemonSaid = true
+		// Re-read the living ancestors first, so the chain says which have exited.
+		for k, n := p.parent, 0; k.PID != 0 && n < maxChain; n++ {
+			a := w.known[k]
+			if a == nil {
+				break
+			}
+			if a.alive() {
+				if s, ok := w.reread(a); !ok || s.Start != a.key.StartTicks {
+					w.gone(a, now)
+				}
+			}
+			k = a.parent
+		}
 		e := p.event(KindDaemonized, now)
 		e.From, e.To = strconv.Itoa(p.birthPPID), strconv.Itoa(p.cur.PPID)
 		e.Chain = w.chain(p)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -85,7 +84,6 @@ type Watcher struct {
 	last   *lastPIDReader
 	pidMax int
 	boot   time.Time // wall time of boot, for start ticks
-	self   int
 
 	lastPID int
 	live    map[int]*proc
@@ -96,6 +94,7 @@ type Watcher struct {
 	out     []Event
 	stats   Stats
 	wakeups atomic.Int64 // written by the inotify reader
+	ticks   atomic.Int64 // read by Ticks from other goroutines
 
 	nextRescan time.Time
 	nextYoung  time.Time // when the next young process is due (zero: none)
@@ -114,7 +113,7 @@ func New(opts Options) (*Watcher, error) {
 		return nil, fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
 	}
 	w := &Watcher{
-		opts: opts, last: last, self: os.Getpid(),
+		opts: opts, last: last,
 		live: map[int]*proc{}, known: map[snapshot.Key]*proc{},
 		stats: Stats{Events: map[string]int{}},
 	}
@@ -134,10 +133,14 @@ func (w *Watcher) Close() error {
 	return w.last.Close()
 }
 
+// Ticks returns how many rounds the watcher has run; unlike Stats it may be called while Run
+// runs.
+func (w *Watcher) Ticks() int64 { return w.ticks.Load() }
+
 // Stats returns what the watcher has done so far.
 func (w *Watcher) Stats() Stats {
 	s := w.stats
-	s.Wakeups = w.wakeups.Load()
+	s.Wakeups, s.Ticks = w.wakeups.Load(), w.ticks.Load()
 	s.Events = maps.Clone(w.stats.Events)
 	s.Live, s.Remembered = len(w.live), len(w.known)
 	return s
@@ -214,7 +217,7 @@ func (w *Watcher) start() error {
 
 // Tick runs one round: the last-PID check, the young re-reads and, when due, the rescan.
 func (w *Watcher) Tick() error {
-	w.stats.Ticks++
+	w.ticks.Add(1)
 	last, err := w.last.read()
 	if err != nil {
 		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
