@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -70,7 +71,9 @@ func exitCodeFor(err error, stderr io.Writer) ExitCode {
 		errors.Is(err, snapshot.ErrInvalid),
 		errors.Is(err, snapshot.ErrSchema),
 		errors.Is(err, snapshot.ErrTooLarge),
-		errors.Is(err, snapshot.ErrUnknownFormat):
+		errors.Is(err, snapshot.ErrUnknownFormat),
+		errors.Is(err, diff.ErrBootMismatch),
+		errors.Is(err, diff.ErrPIDNamespaceMismatch):
 		fmt.Fprintf(stderr, "procsnap: %v\n", err)
 		return ExitUsage
 	case errors.Is(err, snapshot.ErrProcUnreadable), errors.Is(err, fs.ErrPermission):

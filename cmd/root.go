@@ -73,6 +73,7 @@ records what it could not read and why, and explains what changed between two ph
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newTakeCommand(g, io),
+		newDiffCommand(g, io),
 		newWatchCommand(g, io),
 		newVersionCommand(io),
 	)

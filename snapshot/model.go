@@ -100,7 +100,7 @@ type Process struct {
 	TTY      string `yaml:"tty,omitempty" json:"tty,omitempty"`
 	Children []int  `yaml:"children,omitempty" json:"children,omitempty"`
 
-	State     string   `yaml:"state" json:"state"`
+	State string `yaml:"state" json:"state"`
 	// Kthread is set for kernel threads (PF_KTHREAD), which have no exe, cmdline or fds.
 	Kthread   bool     `yaml:"kthread,omitempty" json:"kthread,omitempty"`
 	Threads   int      `yaml:"threads" json:"threads"`

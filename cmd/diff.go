@@ -1,0 +1,121 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+type diffOptions struct {
+	format    string
+	kinds     []string
+	pids      []int
+	exitCode  bool
+	force     bool
+	allStates bool
+}
+
+func (o *diffOptions) AddFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(render.DiffFormats, ", "))
+	f.StringSliceVar(&o.kinds, "kind", nil, "show only events of these `KIND`s (comma-separated or repeated)")
+	f.IntSliceVar(&o.pids, "pid", nil, "show only events of this `PID` (repeatable)")
+	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when there are events, 0 when there are none (like git diff)")
+	f.BoolVar(&o.force, "force", false, "compare snapshots from different boots or PID namespaces anyway")
+	f.BoolVar(&o.allStates, "all-states", false, "report every state change, including R/S/D/I flips")
+}
+
+func newDiffCommand(g *globalOptions, io IO) *cobra.Command {
+	o := &diffOptions{}
+	c := &cobra.Command{
+		Use:   "diff A [B]",
+		Short: "Explain what happened between two snapshots (or a snapshot and now)",
+		Long: `Compare snapshot A with snapshot B (any format take writes, .gz too), or with the live
+system when B is omitted, and report what happened to each process, with the evidence: started,
+exited, pid_reused, exec, reparented (old parent, whether it exited, the adopter: init or a
+subreaper), became_zombie, reaped, stopped, continued, traced, untraced, state_changed, setsid,
+setpgid, tty_changed, fd_opened, fd_closed, fd_inherited, fd_leaked and daemonized. Processes
+that appeared already adopted get their likely creator; every zombie of B is reported with its
+parent's SIGCHLD disposition, state and wchan.
+
+A process is identified by (pid, start ticks): the same PID with another start is a PID reuse.
+Snapshots from different boots or PID namespaces are refused (exit 2) unless --force; when B is
+older than A the two are swapped and a note says so.`,
+		Example: `  procsnap diff before.yaml after.yaml.gz
+  procsnap diff before.yaml                      # against the live system
+  procsnap diff a.yaml b.yaml --format jsonl --kind reparented,daemonized
+  procsnap diff a.yaml b.yaml --exit-code >/dev/null || echo changed`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(c *cobra.Command, args []string) error { return runDiff(c.Context(), g, o, args, io.Out) },
+	}
+	o.AddFlags(c)
+	return c
+}
+
+func (o *diffOptions) validate() error {
+	if !slices.Contains(render.DiffFormats, o.format) {
+		return usageErrorf("--format %q: want one of %s", o.format, strings.Join(render.DiffFormats, ", "))
+	}
+	for _, k := range o.kinds {
+		if !diff.ValidKind(k) {
+			return usageErrorf("--kind %q: want one of %s", k, strings.Join(diff.Kinds, ", "))
+		}
+	}
+	for _, p := range o.pids {
+		if p <= 0 {
+			return usageErrorf("--pid %d: want a positive PID", p)
+		}
+	}
+	return nil
+}
+
+func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []string, out io.Writer) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	a, err := loadSnapshot(args[0])
+	if err != nil {
+		return err
+	}
+	var b *snapshot.Snapshot
+	if len(args) == 2 {
+		if b, err = loadSnapshot(args[1]); err != nil {
+			return err
+		}
+	} else {
+		// Live: read what A recorded, and no kernel stacks (diff does not use them).
+		b, err = snapshot.Take(ctx, snapshot.TakeOptions{Root: g.procRoot, NoFDs: a.Header.Options.NoFDs,
+			NoStack: true, PIDs: a.Header.Options.PIDs, Version: Version()})
+		if err != nil {
+			return err
+		}
+	}
+	res, err := diff.Compare(a, b, diff.Options{Force: o.force, AllStates: o.allStates})
+	if err != nil {
+		return err
+	}
+	res = res.Filter(o.kinds, o.pids)
+	if err := render.Diff(out, res, o.format); err != nil {
+		return fmt.Errorf("writing diff: %w", err)
+	}
+	if o.exitCode && len(res.Events) > 0 {
+		return errDifferences
+	}
+	return nil
+}
+
+func loadSnapshot(path string) (*snapshot.Snapshot, error) {
+	s, err := snapshot.Load(path)
+	if err != nil {
+		return nil, inputError{err}
+	}
+	return s, nil
+}

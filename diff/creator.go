@@ -1,0 +1,271 @@
+package diff
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// Scoring of creator candidates (see doc.go).
+const (
+	// minCreatorScore is the least score reported as a creator: one shared socket, pipe or file
+	// held by a handful of processes, or leading the process's session or group.
+	minCreatorScore = 1.0
+	// ubiquitousFactor scales the weight of /dev/null, terminals and the like.
+	ubiquitousFactor = 0.05
+	// leaderBonus is added for leading the process's session, and again for its process group.
+	leaderBonus = 1.0
+)
+
+// Creator is the inferred creator of a process that appeared already adopted.
+type Creator struct {
+	// Candidate is the best-scoring process, nil when none reached the threshold.
+	Candidate *Ref `yaml:"candidate,omitempty" json:"candidate,omitempty"`
+	// Alive says whether the candidate is still running in B.
+	Alive bool `yaml:"alive,omitempty" json:"alive,omitempty"`
+	// Score is the candidate's score, rounded to 2 decimals.
+	Score float64 `yaml:"score" json:"score"`
+	// Shared lists the open file descriptions the process shares with the candidate.
+	Shared []SharedFD `yaml:"shared,omitempty" json:"shared,omitempty"`
+	// Session lists session and process-group evidence.
+	Session []string `yaml:"session,omitempty" json:"session,omitempty"`
+	// Considered counts the candidates that scored above zero.
+	Considered int    `yaml:"considered" json:"considered"`
+	Summary    string `yaml:"summary" json:"summary"`
+}
+
+// SharedFD is one open file description held by both a process and a creator candidate.
+type SharedFD struct {
+	FD          int    `yaml:"fd" json:"fd"`
+	CandidateFD int    `yaml:"candidate_fd" json:"candidate_fd"`
+	Kind        string `yaml:"kind" json:"kind"`
+	Target      string `yaml:"target" json:"target"`
+	Inode       uint64 `yaml:"inode,omitempty" json:"inode,omitempty"`
+	// Holders is how many processes (in A or B) hold this object.
+	Holders int `yaml:"holders" json:"holders"`
+	// Weight is what this description added to the score, rounded to 2 decimals.
+	Weight float64 `yaml:"weight" json:"weight"`
+	// Seen is the snapshot the candidate's descriptor was read from: "a" or "b".
+	Seen string `yaml:"seen" json:"seen"`
+}
+
+// holder is one process's descriptor on an object.
+type holder struct {
+	proc *snapshot.Process
+	fd   *snapshot.FD
+	inB  bool
+}
+
+// holderIndex maps every object to the processes holding it, across A and B.
+type holderIndex struct {
+	byObj map[objKey][]holder
+	// count is the number of distinct processes (identities) holding each object.
+	count map[objKey]int
+	// total is the number of distinct processes whose descriptors were read.
+	total int
+}
+
+// buildHolders indexes B's descriptors, then A's for processes (or objects) B does not show.
+func buildHolders(a, b *snapshot.Snapshot) *holderIndex {
+	h := &holderIndex{byObj: map[objKey][]holder{}, count: map[objKey]int{}}
+	seen := map[objKey]bool{}
+	add := func(p *snapshot.Process, inB bool, skip map[objKey]bool) {
+		clear(seen)
+		for i := range p.FDs {
+			fd := &p.FDs[i]
+			k := keyOf(fd)
+			if k == (objKey{}) || skip[k] {
+				continue
+			}
+			h.byObj[k] = append(h.byObj[k], holder{proc: p, fd: fd, inB: inB})
+			if !seen[k] {
+				seen[k] = true
+				h.count[k]++
+			}
+		}
+	}
+	for i := range b.Processes {
+		if p := &b.Processes[i]; fdsReadable(p) {
+			h.total++
+			add(p, true, nil)
+		}
+	}
+	for i := range a.Processes {
+		pa := &a.Processes[i]
+		if !fdsReadable(pa) {
+			continue
+		}
+		pb := find(b, pa.Key())
+		if pb == nil || !fdsReadable(pb) {
+			h.total++
+			add(pa, false, nil)
+			continue
+		}
+		inB := make(map[objKey]bool, len(pb.FDs))
+		for j := range pb.FDs {
+			inB[keyOf(&pb.FDs[j])] = true
+		}
+		add(pa, false, inB)
+	}
+	return h
+}
+
+// weight is the IDF-like weight of an object: ln(1 + total/holders), scaled down for
+// ubiquitous targets.
+func (h *holderIndex) weight(k objKey, target string) float64 {
+	n := max(h.count[k], 1)
+	w := math.Log(1 + float64(h.total)/float64(n))
+	if ubiquitous(target) {
+		w *= ubiquitousFactor
+	}
+	return w
+}
+
+type candidate struct {
+	proc    *snapshot.Process
+	inB     bool
+	score   float64
+	shared  []SharedFD
+	session []string
+	objs    map[objKey]bool
+}
+
+// inferCreator scores every process alive in A or B that started no later than p by the open
+// file descriptions it shares with p and by leading p's session or process group.
+func (c *comparer) inferCreator(p *snapshot.Process) Creator {
+	if cr, ok := c.creators[p.Key()]; ok {
+		return cr
+	}
+	cands := map[snapshot.Key]*candidate{}
+	get := func(q *snapshot.Process, inB bool) *candidate {
+		if q.Key() == p.Key() || q.Kthread || q.StartTicks > p.StartTicks {
+			return nil
+		}
+		cd := cands[q.Key()]
+		if cd == nil {
+			cd = &candidate{proc: q, inB: inB, objs: map[objKey]bool{}}
+			cands[q.Key()] = cd
+		}
+		return cd
+	}
+	c.scoreShared(p, get)
+	c.scoreSession(p, get)
+	cr := bestCreator(cands)
+	c.creators[p.Key()] = cr
+	return cr
+}
+
+// scoreShared adds the weight of each object p shares with a candidate, once per object.
+func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, bool) *candidate) {
+	if !fdsReadable(p) {
+		return
+	}
+	for i := range p.FDs {
+		fd := &p.FDs[i]
+		k := keyOf(fd)
+		if k == (objKey{}) {
+			continue
+		}
+		w := c.holders.weight(k, fd.Target)
+		for _, h := range c.holders.byObj[k] {
+			if !sameDescription(fd, h.fd, h.inB) || (fd.CloExec && runsOther(h.proc, p)) {
+				continue // p opened a close-on-exec fd itself after its exec: not shared
+			}
+			cd := get(h.proc, h.inB)
+			if cd == nil || cd.objs[k] {
+				continue
+			}
+			cd.objs[k] = true
+			cd.score += w
+			seen := "a"
+			if h.inB {
+				seen = "b"
+			}
+			cd.shared = append(cd.shared, SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind,
+				Target: fd.Target, Inode: fd.Inode, Holders: c.holders.count[k], Weight: round2(w), Seen: seen})
+		}
+	}
+}
+
+// scoreSession adds leaderBonus to the leader of p's session and of p's process group, as A or
+// B shows them.
+func (c *comparer) scoreSession(p *snapshot.Process, get func(*snapshot.Process, bool) *candidate) {
+	type lead struct {
+		pid  int
+		what string
+		ok   func(q *snapshot.Process) bool
+	}
+	leads := []lead{
+		{p.SID, "session", func(q *snapshot.Process) bool { return q.SID == p.SID }},
+		{p.PGID, "process group", func(q *snapshot.Process) bool { return q.PGID == p.PGID }},
+	}
+	for _, l := range leads {
+		if l.pid == p.PID || l.pid <= 1 {
+			continue
+		}
+		for _, side := range []struct {
+			s   *snapshot.Snapshot
+			inB bool
+		}{{c.b, true}, {c.a, false}} {
+			q := side.s.Find(l.pid)
+			if q == nil || !l.ok(q) {
+				continue
+			}
+			if cd := get(q, side.inB); cd != nil {
+				cd.score += leaderBonus
+				cd.session = append(cd.session, fmt.Sprintf("leads its %s %d", l.what, l.pid))
+			}
+			break
+		}
+	}
+}
+
+// bestCreator picks the highest score; ties go to the candidate alive in B, then the lower PID.
+func bestCreator(cands map[snapshot.Key]*candidate) Creator {
+	list := make([]*candidate, 0, len(cands))
+	for _, cd := range cands {
+		if cd.score > 0 {
+			list = append(list, cd)
+		}
+	}
+	slices.SortFunc(list, func(x, y *candidate) int {
+		if d := cmp.Compare(round2(y.score), round2(x.score)); d != 0 {
+			return d
+		}
+		if x.inB != y.inB {
+			if x.inB {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(x.proc.PID, y.proc.PID)
+	})
+	cr := Creator{Considered: len(list)}
+	if len(list) == 0 || list[0].score < minCreatorScore {
+		cr.Summary = "no creator found: no process shares its sockets, pipes or files or leads its session"
+		if len(list) > 0 {
+			cr.Score = round2(list[0].score)
+			cr.Summary = fmt.Sprintf("no creator found: best candidate %d (%s) scored only %.2f", list[0].proc.PID, list[0].proc.Comm, cr.Score)
+		}
+		return cr
+	}
+	best := list[0]
+	cr.Candidate = ref(best.proc, RoleCreator)
+	cr.Alive = best.inB && !best.proc.IsZombie()
+	cr.Score = round2(best.score)
+	cr.Shared, cr.Session = best.shared, best.session
+	slices.SortFunc(cr.Shared, func(x, y SharedFD) int { return cmp.Compare(x.FD, y.FD) })
+	var why []string
+	for _, s := range cr.Shared {
+		why = append(why, fmt.Sprintf("fd %d=%s", s.FD, s.Target))
+	}
+	why = append(why, cr.Session...)
+	cr.Summary = fmt.Sprintf("likely created by %d (%s), score %.2f: %s", best.proc.PID, best.proc.Comm, cr.Score, strings.Join(why, ", "))
+	return cr
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

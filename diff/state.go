@@ -1,0 +1,73 @@
+package diff
+
+import (
+	"fmt"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// busyStates are the states a running system flips between on its own: running, sleeping,
+// disk sleep and idle. Transitions among them are noise unless Options.AllStates.
+var busyStates = map[string]bool{"R": true, "S": true, "D": true, "I": true}
+
+func stoppedState(s string) bool { return s == "T" || s == "t" }
+
+// stateSame reports traced/untraced and stopped/continued/state_changed for a process in both
+// snapshots. became_zombie is a lifecycle event (lifecycle.go).
+func (c *comparer) stateSame(pa, pb *snapshot.Process) {
+	c.tracerSame(pa, pb)
+	if pa.State == pb.State || pb.IsZombie() {
+		return
+	}
+	e := Event{OldState: pa.State, NewState: pb.State, Wchan: pb.Wchan}
+	switch {
+	case stoppedState(pb.State) && !stoppedState(pa.State):
+		e.Kind = KindStopped
+		e.Summary = fmt.Sprintf("stopped (%s → %s)", pa.State, pb.State)
+		if pb.State == "t" {
+			e.Summary = fmt.Sprintf("stopped by its tracer (%s → t)", pa.State)
+		}
+	case stoppedState(pa.State) && !stoppedState(pb.State):
+		e.Kind = KindContinued
+		e.Summary = fmt.Sprintf("continued (%s → %s)", pa.State, pb.State)
+	case busyStates[pa.State] && busyStates[pb.State] && !c.opts.AllStates:
+		return
+	default:
+		e.Kind = KindStateChanged
+		e.Summary = fmt.Sprintf("state %s → %s", pa.State, pb.State)
+		if pb.Wchan != "" && pb.Wchan != "0" {
+			e.Summary += " in " + pb.Wchan
+		}
+	}
+	c.emit(pb, e)
+}
+
+// tracerSame reports a tracer that appeared, went, or changed.
+func (c *comparer) tracerSame(pa, pb *snapshot.Process) {
+	if pa.TracerPID == pb.TracerPID {
+		return
+	}
+	if _, unread := pb.Unread["status"]; unread {
+		return
+	}
+	if _, unread := pa.Unread["status"]; unread {
+		return
+	}
+	if pa.TracerPID != 0 {
+		t := c.refPIDIn(c.a, pa.TracerPID, RoleTracer)
+		c.emit(pb, Event{Kind: KindUntraced, TracerPID: pa.TracerPID, Tracer: t,
+			Summary: fmt.Sprintf("no longer traced by %d (%s)", t.PID, t.Comm)})
+	}
+	if pb.TracerPID != 0 {
+		t := c.refPIDIn(c.b, pb.TracerPID, RoleTracer)
+		c.emit(pb, Event{Kind: KindTraced, TracerPID: pb.TracerPID, Tracer: t,
+			Summary: fmt.Sprintf("traced by %d (%s)", t.PID, t.Comm)})
+	}
+}
+
+func (c *comparer) refPIDIn(s *snapshot.Snapshot, pid int, role string) *Ref {
+	if p := s.Find(pid); p != nil {
+		return ref(p, role)
+	}
+	return c.refPID(pid, role)
+}
