@@ -93,31 +93,19 @@ func (p *WatchPrinter) Summary(elapsed time.Duration, st watch.Stats) error {
 	return p.w.Flush()
 }
 
-// changeName names what From and To hold for each kind.
-var changeName = map[string]string{
-	watch.KindExec: "comm", watch.KindReparented: "ppid", watch.KindDaemonized: "ppid",
-	watch.KindSetsid: "sid", watch.KindSetpgid: "pgid", watch.KindStopped: "state",
-	watch.KindContinued: "state", watch.KindTraced: "state", watch.KindBecameZombie: "state",
-}
-
-// WatchLine formats one event as a table line: UTC time, kind, pid, the change, the command
+// WatchLine formats one event as a table line: UTC time, kind, pid, the summary, the command
 // and, where known, the creation chain.
 func WatchLine(e *watch.Event) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %-13s pid=%-7d", e.Time.UTC().Format("15:04:05.000000"), e.Kind, e.PID)
+	fmt.Fprintf(&b, "%s %-13s pid=%-7d %s", e.Time.UTC().Format("15:04:05.000000"), e.Kind, e.PID, e.Summary)
 	switch e.Kind {
-	case watch.KindStarted:
-		fmt.Fprintf(&b, " ppid=%d uid=%d", e.PPID, e.UID)
-	case watch.KindExited, watch.KindReaped:
-		fmt.Fprintf(&b, " lifetime=%s", time.Duration(e.LifetimeNS).Round(time.Microsecond))
+	case watch.KindStarted, watch.KindDaemonized:
+		fmt.Fprintf(&b, "; uid %d: %s", e.UID, Cmd(e.Comm, e.Cmdline, maxCmdWidth))
+	case watch.KindExec:
+		fmt.Fprintf(&b, ": %s", Cmd(e.Comm, e.NewCmdline, maxCmdWidth))
+	default:
+		fmt.Fprintf(&b, ": %s", Cmd(e.Comm, e.Cmdline, maxCmdWidth/2))
 	}
-	if name, ok := changeName[e.Kind]; ok && (e.From != "" || e.To != "") {
-		fmt.Fprintf(&b, " %s=%s→%s", name, e.From, e.To)
-	}
-	if e.Late {
-		b.WriteString(" (late)")
-	}
-	fmt.Fprintf(&b, " %s", Cmd(e.Comm, e.Cmdline, maxCmdWidth))
 	if len(e.Chain) > 0 {
 		b.WriteString("  chain:")
 		for _, a := range e.Chain {

@@ -3,45 +3,39 @@ package watch
 import (
 	"time"
 
+	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
-// Event kinds.
+// Event kinds: those of the diff engine, so a watch and a diff speak the same language.
 const (
-	KindStarted      = "started"
-	KindExec         = "exec"
-	KindExited       = "exited"
-	KindReparented   = "reparented"
-	KindBecameZombie = "became_zombie"
-	KindReaped       = "reaped"
-	KindStopped      = "stopped"
-	KindContinued    = "continued"
-	KindTraced       = "traced"
-	KindSetsid       = "setsid"
-	KindSetpgid      = "setpgid"
-	KindDaemonized   = "daemonized"
+	KindStarted      = diff.KindStarted
+	KindExec         = diff.KindExec
+	KindExited       = diff.KindExited
+	KindReparented   = diff.KindReparented
+	KindBecameZombie = diff.KindBecameZombie
+	KindReaped       = diff.KindReaped
+	KindStopped      = diff.KindStopped
+	KindContinued    = diff.KindContinued
+	KindTraced       = diff.KindTraced
+	KindUntraced     = diff.KindUntraced
+	KindSetsid       = diff.KindSetsid
+	KindSetpgid      = diff.KindSetpgid
+	KindDaemonized   = diff.KindDaemonized
 )
 
-// Event is one thing that happened to one process, as the watcher saw it.
+// Event is one thing that happened to one process, as the watcher saw it: a diff.Event (same
+// kinds and fields, see package diff) stamped with the time it was seen, plus what only a
+// continuous watch knows.
 type Event struct {
-	Time       time.Time `json:"time"`
-	Kind       string    `json:"kind"`
-	PID        int       `json:"pid"`
-	StartTicks uint64    `json:"start_ticks"`
-	PPID       int       `json:"ppid"`
-	UID        int       `json:"uid"`
-	Comm       string    `json:"comm,omitempty"`
-	Cmdline    []string  `json:"cmdline,omitempty"`
-	// From and To hold the old and new value of what changed: the ppid for reparented, the
-	// sid or pgid for setsid and setpgid, the state for stopped, continued, traced and
-	// became_zombie, the comm for exec.
-	From string `json:"from,omitempty"`
-	To   string `json:"to,omitempty"`
-	// LifetimeNS is, for exited and reaped, the time from the kernel's start time (1/USER_HZ
-	// precision) to when the exit or the reaping was seen.
+	Time time.Time `json:"time"`
+	diff.Event
+	UID int `json:"uid"`
+	// LifetimeNS is, for exited, became_zombie and reaped, the time from the kernel's start
+	// time (1/USER_HZ precision) to when the exit or the reaping was seen.
 	LifetimeNS int64 `json:"lifetime_ns,omitempty"`
-	// Chain is the creation chain as the watcher saw it: the parent the process was born to,
-	// then that parent's, up to the first process whose parent is unknown.
+	// Chain is the creation chain as the watcher saw it (started, daemonized): the parent the
+	// process was born to, then that parent's, up to the first process whose parent is unknown.
 	Chain []Ancestor `json:"chain,omitempty"`
 	// Late is set on a started event found by a rescan rather than by the fast path: the
 	// process may have exec'd or changed before it was seen.

@@ -126,7 +126,7 @@ func (r *recorder) dump() string {
 			chain = append(chain, a.PID)
 		}
 		cmd := e.Cmdline[:min(len(e.Cmdline), 4)]
-		fmt.Fprintf(&b, "  %s pid=%d ppid=%d %s→%s %q chain=%v\n", e.Kind, e.PID, e.PPID, e.From, e.To, cmd, chain)
+		fmt.Fprintf(&b, "  %s pid=%d ppid=%d %s %q chain=%v\n", e.Kind, e.PID, e.PPID, e.Summary, cmd, chain)
 	}
 	return b.String()
 }
@@ -198,7 +198,8 @@ func doubleFork(t *testing.T, r *recorder) string {
 	l := start(t, "sh", "-c", "sleep 0.1; sh -c 'setsid sleep "+m+" & sleep 0.001'; sleep 0.5")
 	lpid := l.Process.Pid
 	d2 := r.waitFor(t, "started D2", func(e *Event) bool {
-		return (e.Kind == KindStarted || e.Kind == KindExec) && slices.Contains(e.Cmdline, m)
+		return (e.Kind == KindStarted && slices.Contains(e.Cmdline, m)) ||
+			(e.Kind == KindExec && slices.Contains(e.NewCmdline, m))
 	})
 	if _, ok := r.await(3*time.Second, is(KindSetsid, d2.PID)); !ok {
 		return fmt.Sprintf("no setsid of D2 %d (first seen after it)", d2.PID)
@@ -207,7 +208,10 @@ func doubleFork(t *testing.T, r *recorder) string {
 	if !ok {
 		return fmt.Sprintf("no reparenting of D2 %d (first seen after it)", d2.PID)
 	}
-	d1 := rep.From
+	d1 := strconv.Itoa(rep.OldPPID)
+	if rep.OldParentExited == nil || !*rep.OldParentExited {
+		t.Errorf("D2 reparented: old_parent_exited = %v, want true (D1 %s had exited)", rep.OldParentExited, d1)
+	}
 	started := r.waitFor(t, "started D2", is(KindStarted, d2.PID))
 	if started.PPID != atoi(d1) {
 		return fmt.Sprintf("D2 %d first seen with ppid %d (D1 %s missed)", d2.PID, started.PPID, d1)
@@ -238,8 +242,8 @@ func TestLiveZombie(t *testing.T) {
 	pid := c.Process.Pid
 	// Not reaped until became_zombie is seen.
 	z := r.waitFor(t, "became_zombie", is(KindBecameZombie, pid))
-	if z.To != "Z" {
-		t.Errorf("became_zombie to %q, want Z", z.To)
+	if z.NewState != "Z" || z.OldState == "Z" {
+		t.Errorf("became_zombie %s → %s, want a live state → Z", z.OldState, z.NewState)
 	}
 	r.waitFor(t, "exited", is(KindExited, pid))
 	if err := c.Wait(); err != nil {
@@ -272,12 +276,12 @@ func TestLiveOrphanAndSetsid(t *testing.T) {
 	start(t, "sh", "-c", "sleep "+m+" & sleep 0.2")
 	s := start(t, "sh", "-c", "sleep 0.2; exec setsid sleep "+m)
 	orphan := r.waitFor(t, "started orphan", func(e *Event) bool {
-		return (e.Kind == KindExec || e.Kind == KindStarted) && slices.Contains(e.Cmdline, m) && e.PID != s.Process.Pid
+		return (slices.Contains(e.Cmdline, m) || slices.Contains(e.NewCmdline, m)) && e.PID != s.Process.Pid
 	})
 	r.waitFor(t, "reparented orphan", is(KindReparented, orphan.PID))
 	ss := r.waitFor(t, "setsid", is(KindSetsid, s.Process.Pid))
-	if ss.To != strconv.Itoa(s.Process.Pid) {
-		t.Errorf("setsid to %s, want the process's own pid %d", ss.To, s.Process.Pid)
+	if ss.NewSID != s.Process.Pid {
+		t.Errorf("setsid to %d, want the process's own pid %d", ss.NewSID, s.Process.Pid)
 	}
 }
 

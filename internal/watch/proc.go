@@ -1,10 +1,11 @@
 package watch
 
 import (
+	"fmt"
 	"os"
-	"strconv"
 	"time"
 
+	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -54,17 +55,10 @@ func (p *proc) closeCmd() {
 
 // event makes an event of kind about p at t, with p's current identity and command.
 func (p *proc) event(kind string, t time.Time) Event {
-	return Event{
-		Time: t, Kind: kind, PID: p.key.PID, StartTicks: p.key.StartTicks,
-		PPID: p.cur.PPID, UID: p.uid, Comm: p.cur.Comm, Cmdline: p.cur.Cmdline,
-	}
-}
-
-// change makes an event whose From and To are integers.
-func (p *proc) change(kind string, t time.Time, from, to int) Event {
-	e := p.event(kind, t)
-	e.From, e.To = strconv.Itoa(from), strconv.Itoa(to)
-	return e
+	return Event{Time: t, UID: p.uid, Event: diff.Event{
+		Kind: kind, PID: p.key.PID, StartTicks: p.key.StartTicks,
+		PPID: p.cur.PPID, Comm: p.cur.Comm, Cmdline: p.cur.Cmdline,
+	}}
 }
 
 // lifetime is the time from the kernel start time to t.
@@ -90,17 +84,26 @@ func (p *proc) diffSighting(s *sighting, now time.Time, zombieAfter time.Duratio
 	}
 	if s.State != 'Z' && !s.Kthread && (s.Comm != old.Comm || !equalStrings(s.Cmdline, old.Cmdline)) {
 		e := p.event(KindExec, now)
-		e.From, e.To = old.Comm, s.Comm
+		e.Cmdline, e.OldCmdline, e.NewCmdline = nil, old.Cmdline, s.Cmdline
+		e.Summary = fmt.Sprintf("exec: %s → %s", program(old.Comm, old.Cmdline), program(s.Comm, s.Cmdline))
 		out = append(out, e)
 	}
-	if s.PPID != old.PPID {
-		out = append(out, p.change(KindReparented, now, old.PPID, s.PPID))
+	if s.PPID != old.PPID && s.State != 'Z' {
+		e := p.event(KindReparented, now)
+		e.OldPPID, e.NewPPID = old.PPID, s.PPID
+		out = append(out, e) // the watcher fills old_parent, adopter and the summary
 	}
 	switch {
 	case s.SID != old.SID:
-		out = append(out, p.change(KindSetsid, now, old.SID, s.SID))
+		e := p.event(KindSetsid, now)
+		e.OldSID, e.NewSID, e.OldPGID, e.NewPGID = old.SID, s.SID, old.PGID, s.PGID
+		e.Summary = fmt.Sprintf("setsid: session %d → %d, group %d → %d", old.SID, s.SID, old.PGID, s.PGID)
+		out = append(out, e)
 	case s.PGID != old.PGID:
-		out = append(out, p.change(KindSetpgid, now, old.PGID, s.PGID))
+		e := p.event(KindSetpgid, now)
+		e.OldPGID, e.NewPGID = old.PGID, s.PGID
+		e.Summary = fmt.Sprintf("setpgid: group %d → %d in session %d", old.PGID, s.PGID, s.SID)
+		out = append(out, e)
 	}
 	out = append(out, p.stateEvents(old.State, now, zombieAfter)...)
 	return out
@@ -109,9 +112,10 @@ func (p *proc) diffSighting(s *sighting, now time.Time, zombieAfter time.Duratio
 // stateEvents reports stops, continues, traces and zombies.
 func (p *proc) stateEvents(was byte, now time.Time, zombieAfter time.Duration) []Event {
 	is := p.cur.State
-	state := func(kind string) Event {
+	state := func(kind, summary string) Event {
 		e := p.event(kind, now)
-		e.From, e.To = string(was), string(is)
+		e.OldState, e.NewState = string(was), string(is)
+		e.Summary = summary
 		return e
 	}
 	var out []Event
@@ -125,24 +129,27 @@ func (p *proc) stateEvents(was byte, now time.Time, zombieAfter time.Duration) [
 		}
 		if !p.exitSaid {
 			p.exitSaid = true
-			e := state(KindExited)
+			e := state(KindExited, "")
 			e.LifetimeNS = p.lifetime(now)
+			e.Summary = fmt.Sprintf("exited after %s (a zombie, child of %d)", lifetimeString(e.LifetimeNS), p.cur.PPID)
 			out = append(out, e)
 		}
 		if !p.zombieSaid && now.Sub(p.zombieAt) >= zombieAfter {
 			p.zombieSaid = true
-			e := state(KindBecameZombie)
-			e.From = string(p.preZombie)
+			e := state(KindBecameZombie, fmt.Sprintf("became a zombie; parent %d has not reaped it", p.cur.PPID))
+			e.OldState = string(p.preZombie)
 			e.LifetimeNS = p.lifetime(p.zombieAt)
 			out = append(out, e)
 		}
 	case is == was:
 	case is == 'T':
-		out = append(out, state(KindStopped))
+		out = append(out, state(KindStopped, "stopped (by a signal)"))
 	case is == 't':
-		out = append(out, state(KindTraced))
-	case was == 'T' || was == 't':
-		out = append(out, state(KindContinued))
+		out = append(out, state(KindTraced, "stopped by its tracer"))
+	case was == 't':
+		out = append(out, state(KindUntraced, "left the tracing stop"))
+	case was == 'T':
+		out = append(out, state(KindContinued, "continued"))
 	}
 	return out
 }
@@ -157,4 +164,21 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// program names a command for a summary: argv[0], else [comm].
+func program(comm string, argv []string) string {
+	if len(argv) > 0 {
+		return argv[0]
+	}
+	return "[" + comm + "]"
+}
+
+// lifetimeString rounds a lifetime for a summary.
+func lifetimeString(ns int64) string {
+	d := time.Duration(ns)
+	if d < time.Second {
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -118,6 +119,10 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 	e := p.event(KindStarted, now)
 	e.Chain = w.chain(p)
 	e.Late = how == byRescan
+	e.Summary = fmt.Sprintf("started %s, child of %s", program(s.Comm, s.Cmdline), w.describe(s.PPID))
+	if e.Late {
+		e.Summary += " (seen by a rescan, late)"
+	}
 	w.emit(e)
 	if s.State == 'Z' || s.State == 'T' || s.State == 't' {
 		for _, e := range p.stateEvents('R', now, w.opts.ZombieAfter) {
@@ -196,17 +201,57 @@ func (w *Watcher) observe(p *proc, now time.Time) {
 		w.gone(p, now)
 		return
 	}
-	oldPPID := p.cur.PPID
-	for _, e := range p.diffSighting(&s, now, w.opts.ZombieAfter) {
-		w.emit(e)
-	}
-	if p.cur.PPID != oldPPID {
-		// Adopted: the old parent has probably exited; say so before anything that shows it.
-		if old := w.live[oldPPID]; old != nil && old != p {
-			w.observe(old, now)
+	evs := p.diffSighting(&s, now, w.opts.ZombieAfter)
+	for i := range evs {
+		if evs[i].Kind == KindReparented {
+			w.fillReparented(&evs[i], p, now)
 		}
+		w.emit(evs[i])
 	}
 	w.checkDaemon(p, now)
+}
+
+// fillReparented names the old parent (re-reading it first, so its exit is reported before
+// the adoption) and the adopter.
+func (w *Watcher) fillReparented(e *Event, p *proc, now time.Time) {
+	old := w.live[e.OldPPID]
+	if old != nil && old != p {
+		w.observe(old, now)
+	}
+	exited := w.live[e.OldPPID] != old || old == nil || old.cur.State == 'Z'
+	e.OldParentExited = &exited
+	e.OldParent = &diff.Ref{PID: e.OldPPID, Role: diff.RoleParent}
+	if old != nil {
+		e.OldParent.StartTicks, e.OldParent.Comm = old.key.StartTicks, old.cur.Comm
+	}
+	role := diff.RoleSubreaper
+	if e.NewPPID == 1 {
+		role = diff.RoleInit
+	}
+	e.Adopter = w.ref(e.NewPPID, role)
+	how := "still alive"
+	if exited {
+		how = "exited"
+	}
+	e.Summary = fmt.Sprintf("reparented: parent %d (%s, %s) → %d (%s, %s)",
+		e.OldPPID, e.OldParent.Comm, how, e.NewPPID, e.Adopter.Comm, role)
+}
+
+// ref names a live process.
+func (w *Watcher) ref(pid int, role string) *diff.Ref {
+	r := &diff.Ref{PID: pid, Role: role}
+	if p := w.live[pid]; p != nil {
+		r.StartTicks, r.Comm = p.key.StartTicks, p.cur.Comm
+	}
+	return r
+}
+
+// describe names a process for a summary: "812 (sshd)".
+func (w *Watcher) describe(pid int) string {
+	if p := w.live[pid]; p != nil {
+		return fmt.Sprintf("%d (%s)", pid, p.cur.Comm)
+	}
+	return strconv.Itoa(pid)
 }
 
 // checkDaemon emits daemonized, once, for a process that left its parent and leads its own
@@ -231,8 +276,13 @@ func (w *Watcher) checkDaemon(p *proc, now time.Time) {
 			k = a.parent
 		}
 		e := p.event(KindDaemonized, now)
-		e.From, e.To = strconv.Itoa(p.birthPPID), strconv.Itoa(p.cur.PPID)
+		e.Adopter = w.ref(p.cur.PPID, diff.RoleSubreaper)
+		if p.cur.PPID == 1 {
+			e.Adopter.Role = diff.RoleInit
+		}
 		e.Chain = w.chain(p)
+		e.Summary = fmt.Sprintf("daemonized: born to %d, now leads session %d, adopted by %s",
+			p.birthPPID, p.cur.SID, w.describe(p.cur.PPID))
 		w.emit(e)
 	}
 }
@@ -280,11 +330,14 @@ func (w *Watcher) gone(p *proc, now time.Time) {
 	case p.zombieSaid:
 		e := p.event(KindReaped, now)
 		e.LifetimeNS = p.lifetime(now)
+		e.ReapedBy = w.ref(p.cur.PPID, diff.RoleParent)
+		e.Summary = fmt.Sprintf("zombie reaped by %s", w.describe(p.cur.PPID))
 		w.emit(e)
 	case !p.exitSaid:
 		p.exitSaid = true
 		e := p.event(KindExited, now)
 		e.LifetimeNS = p.lifetime(now)
+		e.Summary = fmt.Sprintf("exited after %s (was %c, child of %d)", lifetimeString(e.LifetimeNS), p.cur.State, p.cur.PPID)
 		w.emit(e)
 	}
 }
