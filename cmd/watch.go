@@ -90,17 +90,24 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 		return err
 	}
 	defer w.Close()
+	if err := w.Start(); err != nil {
+		return err
+	}
+	var rec *recording
+	if o.record != "" {
+		// The initial scan and the first snapshot come before --duration starts counting.
+		if rec, err = openRecording(ctx, g, o); err != nil {
+			return err
+		}
+	}
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if o.duration > 0 {
 		runCtx, cancel = context.WithTimeout(ctx, o.duration)
 	}
 	defer cancel()
 	emit := pr.Events
-	var rec *recording
-	if o.record != "" {
-		if rec, err = startRecording(runCtx, g, o); err != nil {
-			return err
-		}
+	if rec != nil {
+		rec.start(runCtx, o.snapshotEvery)
 		emit = func(evs []watch.Event) error {
 			if err := rec.Events(evs); err != nil {
 				return err

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/procsnap/procsnap/internal/watch"
 	"github.com/procsnap/procsnap/snapshot"
@@ -15,8 +16,8 @@ type recording struct {
 	done chan error
 }
 
-// startRecording opens the directory, takes the first snapshot and starts the periodic ones.
-func startRecording(ctx context.Context, g *globalOptions, o *watchOptions) (*recording, error) {
+// openRecording opens the directory and takes the first snapshot.
+func openRecording(ctx context.Context, g *globalOptions, o *watchOptions) (*recording, error) {
 	r, err := watch.OpenRecorder(o.record, snapshot.TakeOptions{Root: g.procRoot, Version: Version()})
 	if err != nil {
 		return nil, err
@@ -24,9 +25,12 @@ func startRecording(ctx context.Context, g *globalOptions, o *watchOptions) (*re
 	if err := r.Snapshot(ctx); err != nil {
 		return nil, errors.Join(err, r.Close())
 	}
-	rec := &recording{Recorder: r, done: make(chan error, 1)}
-	go func() { rec.done <- r.SnapshotEvery(ctx, o.snapshotEvery) }()
-	return rec, nil
+	return &recording{Recorder: r, done: make(chan error, 1)}, nil
+}
+
+// start takes a snapshot every period, beside the watch, until ctx ends.
+func (r *recording) start(ctx context.Context, every time.Duration) {
+	go func() { r.done <- r.SnapshotEvery(ctx, every) }()
 }
 
 // finish waits for the periodic snapshots to stop, takes the last one (unless interrupted)

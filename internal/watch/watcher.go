@@ -21,8 +21,9 @@ const (
 	DefaultYoung       = time.Second
 	DefaultForgetAfter = 10 * time.Minute
 	DefaultMaxExited   = 10000
-	// maxYoung bounds how many processes are re-read at every tick.
-	maxYoung = 256
+	// maxYoung bounds how many new processes are followed closely at once (each is re-read
+	// about ten times in its first second); beyond it, new processes wait for the rescan.
+	maxYoung = 4096
 	// maxBurst bounds how many new PIDs one tick probes; the rescan finds the rest.
 	maxBurst = 4096
 )
@@ -97,6 +98,7 @@ type Watcher struct {
 	ticks   atomic.Int64 // read by Ticks from other goroutines
 
 	nextRescan time.Time
+	started    bool
 	nextYoung  time.Time // when the next young process is due (zero: none)
 	scanQ      []*proc   // live processes the current rescan pass re-reads
 	scanPos    int
@@ -159,8 +161,10 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 		}
 		w.stats.InotifyDirs = dirs
 	}
-	if err := w.start(); err != nil {
-		return err
+	if !w.started {
+		if err := w.Start(); err != nil {
+			return err
+		}
 	}
 	timer := time.NewTimer(w.opts.Interval)
 	defer timer.Stop()
@@ -200,8 +204,11 @@ func (w *Watcher) flush(emit func([]Event) error) error {
 	return emit(batch)
 }
 
-// start records the processes alive now, without events: they existed before the watch.
-func (w *Watcher) start() error {
+// Start records the processes alive now, without events: they existed before the watch. Run
+// calls it when it has not been called; calling it first lets a caller time the watch from
+// the end of this initial scan, which takes a while on a host with thousands of processes.
+func (w *Watcher) Start() error {
+	w.started = true
 	last, err := w.last.read()
 	if err != nil {
 		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
