@@ -27,7 +27,7 @@ var buckets = []int{0, 100, 1000, 10000, 100000}
 type tool struct {
 	name   string
 	argv   []string
-	ready  string // output that says the tool has finished starting ("" : wait 3 s)
+	ready  string                            // output that says the tool has finished starting ("" : wait 3 s)
 	caught func(out []byte) map[int][]string // pid → command lines seen
 }
 
