@@ -100,7 +100,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	}
 	res, err := diff.Compare(a, b, diff.Options{Force: o.force, AllStates: o.allStates})
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w (--force compares them anyway)", args[0], err)
 	}
 	res = res.Filter(o.kinds, o.pids)
 	if err := render.Diff(out, res, o.format); err != nil {

@@ -19,6 +19,10 @@ const (
 	ubiquitousFactor = 0.05
 	// leaderBonus is added for leading the process's session, and again for its process group.
 	leaderBonus = 1.0
+	// maxHolders: an object more processes hold than this says nothing about who created whom
+	// (a shared log, a library, /dev/null on a real host) and is skipped. This also bounds the
+	// work per adopted process to its fds × maxHolders.
+	maxHolders = 32
 )
 
 // Creator is the inferred creator of a process that appeared already adopted.
@@ -167,7 +171,7 @@ func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, 
 	for i := range p.FDs {
 		fd := &p.FDs[i]
 		k := keyOf(fd)
-		if k == (objKey{}) {
+		if k == (objKey{}) || c.holders.count[k] > maxHolders {
 			continue
 		}
 		w := c.holders.weight(k, fd.Target)

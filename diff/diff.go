@@ -220,6 +220,7 @@ func (c *comparer) appeared(pb, old *snapshot.Process) {
 		old = nil
 	}
 	c.lifecycleNew(pb, old)
+	c.emitTraced(pb)
 	c.fdsNew(pb)
 	c.daemonCheck(pb, nil)
 }

@@ -43,16 +43,19 @@
 // State (state.go):
 //   - stopped: into T (job control) or t (tracing stop) from another state. continued: out of T
 //     or t into a live state.
-//   - traced: TracerPid became non-zero or changed (tracer names it). untraced: TracerPid was
-//     non-zero and is now zero or another tracer (tracer names the old one).
+//   - traced: TracerPid became non-zero or changed, or a new process is already traced (tracer
+//     names it). untraced: TracerPid was non-zero and is now zero or another tracer (tracer
+//     names the old one). TracerPid is the tracing thread's id, which is not a recorded PID when
+//     that thread is not its process's main thread: the tracer then has no comm.
 //   - state_changed: any other transition, except among R, S, D and I, which a busy process
 //     flips between on its own: those are noise unless Options.AllStates. Into Z is
 //     became_zombie.
 //
 // Descriptors (fds.go). Only when both snapshots recorded fds and both tables were readable:
 //   - fd_opened, fd_closed: an fd number present on one side only, or pointing at another object
-//     (target or inode changed: closed then opened). An offset that moved is no event. An fd that
-//     was unreadable in A and is absent in B is closed, with an empty target.
+//     (closed then opened): another inode, or, where an inode is unknown, another link text. A
+//     file renamed or deleted while open keeps its inode and is no event, nor is an offset that
+//     moved. An fd that was unreadable in A and is absent in B is closed, with an empty target.
 //   - fd_inherited: a new process holds a descriptor sharing an open file description with its
 //     parent (or, when adopted, its inferred creator): same object (socket or pipe inode, or file
 //     path and inode), same status flags without O_CLOEXEC, and the same offset for files when
@@ -74,7 +77,8 @@
 // only when the candidate was read in B, and close-on-exec fds of a process running another
 // program than the candidate are skipped), where N is the number of processes whose fds were read
 // and n the number holding that object: a socket two processes share weighs ~ln(N), /dev/null
-// almost nothing. Ubiquitous targets are further multiplied by 0.05. Leading the process's
+// almost nothing. Ubiquitous targets are further multiplied by 0.05, and an object held by more
+// than 32 processes is not counted at all. Leading the process's
 // session, or its process group, adds 1 each. The best score of at least 1 wins (ties: alive in
 // B, then lower PID); creator names it with the shared fds (fd, candidate_fd, inode, holders,
 // weight) and session evidence, or says that none was found.

@@ -126,106 +126,133 @@ func killLater(t *testing.T, pid int) {
 	})
 }
 
+// scene is every staged process of the end-to-end test.
+type scene struct {
+	execer, leaker, setsider, setpgider, stopper, continuer, exiter, zombieMaker, attachee *stage.Proc
+	zparent, rparent, started, daemon, creator                                             *stage.Proc
+	leakedFD, rzombie, initOrphan, subMid, subOrphan                                       int
+	zombies                                                                                []int
+	reap                                                                                   func()
+	mid, sub, tracer                                                                       *helperProc
+}
+
+// stageBefore stages what must exist when A is taken.
+func stageBefore(t *testing.T) *scene {
+	t.Helper()
+	sc := &scene{}
+	sc.execer = stage.Sleeper(t)
+	sc.leaker, sc.leakedFD = stage.LeakedFD(t)
+	sc.setsider = stage.Sleeper(t)
+	sc.setpgider = stage.Sleeper(t)
+	sc.stopper = stage.Sleeper(t)
+	sc.continuer = stage.Stopped(t)
+	sc.exiter = stage.Sleeper(t)
+	sc.zombieMaker = stage.Sleeper(t)
+	sc.attachee = stage.Sleeper(t)
+	sc.zparent, sc.zombies = stage.Zombies(t, 3)
+	sc.rparent, sc.rzombie, sc.reap = stage.ReapedZombie(t)
+
+	// An orphan-to-be under a plain parent (init adopts it), and one under a subreaper.
+	stager := stage.Stager(t)
+	sc.mid = startHelperStager(t, stager)
+	fmt.Fprintln(sc.mid.in, "fork hold -noctl")
+	sc.mid.line(t, "child pid=%d", &sc.initOrphan)
+	killLater(t, sc.initOrphan)
+	sc.sub = startHelper(t, "subreaper", stager)
+	sc.sub.line(t, "ready mid=%d orphan=%d", &sc.subMid, &sc.subOrphan)
+	return sc
+}
+
+func (sc *scene) before() []int {
+	pids := []int{sc.execer.PID, sc.leaker.PID, sc.setsider.PID, sc.setpgider.PID, sc.stopper.PID,
+		sc.continuer.PID, sc.exiter.PID, sc.zombieMaker.PID, sc.attachee.PID, sc.zparent.PID, sc.rparent.PID,
+		sc.rzombie, sc.mid.pid, sc.initOrphan, sc.sub.pid, sc.subMid, sc.subOrphan}
+	return append(pids, sc.zombies...)
+}
+
+// transition makes everything happen between A and B.
+func (sc *scene) transition(t *testing.T) {
+	t.Helper()
+	sc.execer.Exec(t, "/bin/sleep", "600")
+	sc.leaker.Exec(t, "/bin/sleep", "600")
+	sc.setsider.Setsid(t)
+	sc.setpgider.Setpgid(t)
+	sc.stopper.Stop(t)
+	sc.continuer.Continue(t)
+	sc.exiter.Kill(t)
+	if err := syscall.Kill(sc.zombieMaker.PID, syscall.SIGKILL); err != nil { // not reaped: a zombie
+		t.Fatal(err)
+	}
+	stage.WaitFor(t, "zombie", func() (bool, error) {
+		s, err := stage.ReadStat(sc.zombieMaker.PID)
+		return err == nil && s.State == "Z", err
+	})
+	sc.reap()
+	sc.tracer = startHelper(t, "attach", fmt.Sprint(sc.attachee.PID))
+	sc.tracer.line(t, "ready")
+	sc.mid.kill(t)
+	stage.WaitFor(t, "init orphan adopted", func() (bool, error) {
+		s, err := stage.ReadStat(sc.initOrphan)
+		return err == nil && s.PPID != sc.mid.pid, err
+	})
+	fmt.Fprintln(sc.sub.in, "kill-mid")
+	sc.sub.line(t, "ok")
+	sc.started = stage.Sleeper(t)
+	sc.daemon, sc.creator = stage.DoubleFork(t)
+}
+
+func (sc *scene) after() []int {
+	return append(sc.before(), sc.tracer.pid, sc.started.PID, sc.daemon.PID, sc.creator.PID)
+}
+
+// expectations lists the kinds each staged process must get, and the only others it may get.
+func (sc *scene) expectations() []expectation {
+	expect := []expectation{
+		{"exec", sc.execer.PID, []string{KindExec}, []string{KindFDClosed}},
+		{"exec leaking fd 3", sc.leaker.PID, []string{KindExec, KindFDLeaked, KindFDClosed}, nil},
+		{"setsid", sc.setsider.PID, []string{KindSetsid}, []string{KindTTYChanged}},
+		{"setpgid", sc.setpgider.PID, []string{KindSetpgid}, nil},
+		{"SIGSTOP", sc.stopper.PID, []string{KindStopped}, nil},
+		{"SIGCONT", sc.continuer.PID, []string{KindContinued}, nil},
+		{"exit", sc.exiter.PID, []string{KindExited}, nil},
+		{"became zombie", sc.zombieMaker.PID, []string{KindBecameZombie}, nil},
+		{"ptrace attach", sc.attachee.PID, []string{KindTraced, KindStopped}, nil},
+		{"zombie parent", sc.zparent.PID, nil, nil},
+		{"reaping parent", sc.rparent.PID, nil, nil},
+		{"reaped zombie", sc.rzombie, []string{KindReaped}, nil},
+		{"orphan's parent", sc.mid.pid, []string{KindExited}, nil},
+		// A Go stager started just before A may still create its netpoller (eventpoll, eventfd).
+		{"orphan adopted by init", sc.initOrphan, []string{KindReparented}, []string{KindFDOpened}},
+		// The helper closes its pipes to the child it killed.
+		{"subreaper", sc.sub.pid, nil, []string{KindFDClosed}},
+		{"subreaper's child", sc.subMid, []string{KindExited}, nil},
+		{"orphan adopted by subreaper", sc.subOrphan, []string{KindReparented}, []string{KindFDOpened}},
+		{"start", sc.started.PID, []string{KindStarted}, []string{KindFDInherited}},
+		{"creator", sc.creator.PID, []string{KindStarted}, []string{KindFDInherited}},
+		{"double-fork daemon", sc.daemon.PID, []string{KindStarted, KindFDInherited, KindFDLeaked, KindDaemonized}, nil},
+	}
+	for _, z := range sc.zombies {
+		expect = append(expect, expectation{"lingering zombie", z, nil, nil})
+	}
+	return expect
+}
+
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() || runtime.GOOS != "linux" {
 		t.Skip("stages real processes; needs Linux and not -short")
 	}
-	stager := stage.Stager(t)
-
-	// Staged before A.
-	execer := stage.Sleeper(t)
-	leaker, leakedFD := stage.LeakedFD(t)
-	setsider := stage.Sleeper(t)
-	setpgider := stage.Sleeper(t)
-	stopper := stage.Sleeper(t)
-	continuer := stage.Stopped(t)
-	exiter := stage.Sleeper(t)
-	zombieMaker := stage.Sleeper(t)
-	attachee := stage.Sleeper(t)
-	zparent, zombies := stage.Zombies(t, 3)
-	rparent, rzombie, reap := stage.ReapedZombie(t)
-
-	// An orphan-to-be under a plain parent (init adopts it), and one under a subreaper.
-	mid := startHelperStager(t, stager)
-	mid.in.Write([]byte("fork hold -noctl\n"))
-	var initOrphan int
-	mid.line(t, "child pid=%d", &initOrphan)
-	killLater(t, initOrphan)
-	sub := startHelper(t, "subreaper", stager)
-	var subMid, subOrphan int
-	sub.line(t, "ready mid=%d orphan=%d", &subMid, &subOrphan)
-
-	before := []int{execer.PID, leaker.PID, setsider.PID, setpgider.PID, stopper.PID, continuer.PID,
-		exiter.PID, zombieMaker.PID, attachee.PID, zparent.PID, rparent.PID, rzombie, mid.pid, initOrphan,
-		sub.pid, subMid, subOrphan}
-	before = append(before, zombies...)
-	a := takeOf(t, before)
-
-	// Between A and B.
-	execer.Exec(t, "/bin/sleep", "600")
-	leaker.Exec(t, "/bin/sleep", "600")
-	setsider.Setsid(t)
-	setpgider.Setpgid(t)
-	stopper.Stop(t)
-	continuer.Continue(t)
-	exiter.Kill(t)
-	if err := syscall.Kill(zombieMaker.PID, syscall.SIGKILL); err != nil { // not reaped: a zombie
-		t.Fatal(err)
-	}
-	stage.WaitFor(t, "zombie", func() (bool, error) {
-		s, err := stage.ReadStat(zombieMaker.PID)
-		return err == nil && s.State == "Z", err
-	})
-	reap()
-	tracer := startHelper(t, "attach", fmt.Sprint(attachee.PID))
-	tracer.line(t, "ready")
-	mid.kill(t)
-	stage.WaitFor(t, "init orphan adopted", func() (bool, error) {
-		s, err := stage.ReadStat(initOrphan)
-		return err == nil && s.PPID != mid.pid, err
-	})
-	fmt.Fprintln(sub.in, "kill-mid")
-	sub.line(t, "ok")
-	started := stage.Sleeper(t)
-	daemon, creator := stage.DoubleFork(t)
-
-	after := append(slices.Clone(before), tracer.pid, started.PID, daemon.PID, creator.PID)
-	b := takeOf(t, after)
+	sc := stageBefore(t)
+	a := takeOf(t, sc.before())
+	sc.transition(t)
+	b := takeOf(t, sc.after())
 
 	res, err := Compare(a, b, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	initAdopter := stage.MustStat(t, initOrphan).PPID
-	expect := []expectation{
-		{"exec", execer.PID, []string{KindExec}, []string{KindFDClosed}},
-		{"exec leaking fd 3", leaker.PID, []string{KindExec, KindFDLeaked, KindFDClosed}, nil},
-		{"setsid", setsider.PID, []string{KindSetsid}, []string{KindTTYChanged}},
-		{"setpgid", setpgider.PID, []string{KindSetpgid}, nil},
-		{"SIGSTOP", stopper.PID, []string{KindStopped}, nil},
-		{"SIGCONT", continuer.PID, []string{KindContinued}, nil},
-		{"exit", exiter.PID, []string{KindExited}, nil},
-		{"became zombie", zombieMaker.PID, []string{KindBecameZombie}, nil},
-		{"ptrace attach", attachee.PID, []string{KindTraced, KindStopped}, nil},
-		{"zombie parent", zparent.PID, nil, nil},
-		{"reaping parent", rparent.PID, nil, nil},
-		{"reaped zombie", rzombie, []string{KindReaped}, nil},
-		{"orphan's parent", mid.pid, []string{KindExited}, nil},
-		{"orphan adopted by init", initOrphan, []string{KindReparented}, []string{KindFDOpened}},
-		// The helper closes its pipes to the child it killed.
-		{"subreaper", sub.pid, nil, []string{KindFDClosed}},
-		{"subreaper's child", subMid, []string{KindExited}, nil},
-		// A Go stager started just before A may still create its netpoller (eventpoll, eventfd).
-		{"orphan adopted by subreaper", subOrphan, []string{KindReparented}, []string{KindFDOpened}},
-		{"start", started.PID, []string{KindStarted}, []string{KindFDInherited}},
-		{"creator", creator.PID, []string{KindStarted}, []string{KindFDInherited}},
-		{"double-fork daemon", daemon.PID, []string{KindStarted, KindFDInherited, KindFDLeaked, KindDaemonized}, nil},
-	}
-	for _, z := range zombies {
-		expect = append(expect, expectation{"lingering zombie", z, nil, nil})
-	}
+	initAdopter := stage.MustStat(t, sc.initOrphan).PPID
 	res = withoutEnvLeaks(t, res, a)
-	for _, e := range expect {
+	for _, e := range sc.expectations() {
 		if os.Getenv("E2E_DUMP") != "" {
 			for _, ev := range eventsOf(res, e.pid) {
 				t.Logf("%s %d %s: %s", e.what, e.pid, ev.Kind, ev.Summary)
@@ -233,9 +260,8 @@ func TestEndToEnd(t *testing.T) {
 		}
 		checkKinds(t, res, e)
 	}
-
-	checkReparent(t, res, initOrphan, mid.pid, initAdopter)
-	checkReparent(t, res, subOrphan, subMid, sub.pid)
-	checkEvidence(t, res, b, daemon, creator, leaker.PID, leakedFD, attachee.PID, tracer.pid, rzombie, rparent.PID)
-	checkZombies(t, res, zparent.PID, zombies)
+	checkReparent(t, res, sc.initOrphan, sc.mid.pid, initAdopter)
+	checkReparent(t, res, sc.subOrphan, sc.subMid, sc.sub.pid)
+	checkEvidence(t, res, b, sc)
+	checkZombies(t, res, sc.zparent.PID, sc.zombies)
 }

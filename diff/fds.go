@@ -32,7 +32,7 @@ func keyOf(fd *snapshot.FD) objKey {
 			return objKey{kind: fd.Kind, inode: fd.Inode}
 		}
 	case snapshot.KindFile:
-		return objKey{kind: fd.Kind, inode: fd.Inode, target: fd.Target}
+		return objKey{kind: fd.Kind, inode: fd.Inode, target: strings.TrimSuffix(fd.Target, deletedSuffix)}
 	case snapshot.KindOther:
 		if fd.Target != "" {
 			return objKey{kind: fd.Kind, inode: fd.Inode, target: fd.Target}
@@ -127,16 +127,20 @@ func (c *comparer) fdsSame(pa, pb *snapshot.Process) {
 	}
 }
 
+// deletedSuffix is what the kernel appends to an fd link whose file was unlinked.
+const deletedSuffix = " (deleted)"
+
 // sameObject reports whether two descriptors with the same number point at the same object.
-// An unreadable side counts as unchanged: there is no evidence of a change.
+// An unreadable side counts as unchanged: there is no evidence of a change. A file with the same
+// inode is the same file even if it was renamed or deleted meanwhile (its link text changed).
 func sameObject(fa, fb *snapshot.FD) bool {
 	if fa.Target == "" || fb.Target == "" {
 		return true
 	}
-	if fa.Target != fb.Target {
-		return false
+	if fa.Kind == fb.Kind && fa.Inode != 0 && fb.Inode != 0 {
+		return fa.Inode == fb.Inode
 	}
-	return fa.Inode == 0 || fb.Inode == 0 || fa.Inode == fb.Inode
+	return strings.TrimSuffix(fa.Target, deletedSuffix) == strings.TrimSuffix(fb.Target, deletedSuffix)
 }
 
 func fdEvent(kind string, fd *snapshot.FD) Event {

@@ -14,6 +14,10 @@ func (c *comparer) lifecycleNew(pb, old *snapshot.Process) {
 	e := Event{Kind: KindStarted, PPID: pb.PPID, Exe: pb.Exe, Cmdline: pb.Cmdline}
 	parent := c.describeParent(pb)
 	e.Summary = fmt.Sprintf("started %s, child of %s", describe(pb), parent)
+	if pb.IsZombie() {
+		e.NewState = pb.State
+		e.Summary = fmt.Sprintf("started and already exited %s: a zombie of %s", describe(pb), parent)
+	}
 	if old != nil {
 		e.Kind = KindPIDReused
 		e.OldStartTicks, e.OldComm = old.StartTicks, old.Comm

@@ -56,13 +56,27 @@ func (c *comparer) tracerSame(pa, pb *snapshot.Process) {
 	if pa.TracerPID != 0 {
 		t := c.refPIDIn(c.a, pa.TracerPID, RoleTracer)
 		c.emit(pb, Event{Kind: KindUntraced, TracerPID: pa.TracerPID, Tracer: t,
-			Summary: fmt.Sprintf("no longer traced by %d (%s)", t.PID, t.Comm)})
+			Summary: "no longer traced by " + tracerName(t)})
 	}
-	if pb.TracerPID != 0 {
-		t := c.refPIDIn(c.b, pb.TracerPID, RoleTracer)
-		c.emit(pb, Event{Kind: KindTraced, TracerPID: pb.TracerPID, Tracer: t,
-			Summary: fmt.Sprintf("traced by %d (%s)", t.PID, t.Comm)})
+	c.emitTraced(pb)
+}
+
+// emitTraced reports p's tracer, if any.
+func (c *comparer) emitTraced(p *snapshot.Process) {
+	if p.TracerPID == 0 {
+		return
 	}
+	t := c.refPIDIn(c.b, p.TracerPID, RoleTracer)
+	c.emit(p, Event{Kind: KindTraced, TracerPID: p.TracerPID, Tracer: t, Summary: "traced by " + tracerName(t)})
+}
+
+// tracerName names a tracer. TracerPid is the tracing thread's id: when that thread is not its
+// process's main thread, no recorded process has that PID.
+func tracerName(t *Ref) string {
+	if t.Comm == "" {
+		return fmt.Sprintf("thread %d (not a process leader: its process is not named in the snapshot)", t.PID)
+	}
+	return fmt.Sprintf("%d (%s)", t.PID, t.Comm)
 }
 
 func (c *comparer) refPIDIn(s *snapshot.Snapshot, pid int, role string) *Ref {

@@ -71,7 +71,7 @@ func (c *comparer) zombieReport() ZombieReport {
 		zp.Zombies++
 		if inA {
 			zp.Lingering++
-			zp.NotReaping = true
+			zp.NotReaping = c.res.Elapsed > 0
 		}
 	}
 	for _, zp := range parents {
@@ -88,7 +88,7 @@ func zombieSummary(r ZombieReport, elapsed time.Duration) string {
 	}
 	var stuck, fresh []string
 	for _, p := range r.Parents {
-		d := fmt.Sprintf("%d (%s, %d zombies, SIGCHLD %s, state %s, wchan %s)", p.PID, p.Comm, p.Zombies,
+		d := fmt.Sprintf("%d (%s, %s, SIGCHLD %s, state %s, wchan %s)", p.PID, p.Comm, plural(p.Zombies, "zombie"),
 			orUnknown(p.SigChld), orUnknown(p.State), orUnknown(p.Wchan))
 		if p.NotReaping {
 			stuck = append(stuck, d)
@@ -96,7 +96,7 @@ func zombieSummary(r ZombieReport, elapsed time.Duration) string {
 			fresh = append(fresh, d)
 		}
 	}
-	s := fmt.Sprintf("%d zombies under %d parents", len(r.Zombies), len(r.Parents))
+	s := fmt.Sprintf("%s under %s", plural(len(r.Zombies), "zombie"), plural(len(r.Parents), "parent"))
 	if len(stuck) > 0 {
 		s += fmt.Sprintf("; not reaping for at least %s: %s", elapsed.Round(time.Millisecond), strings.Join(stuck, ", "))
 	}
@@ -111,4 +111,11 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -20,4 +20,15 @@ set +e
 "$bin" take --proc "$tmp/nonexistent" >/dev/null 2>&1; rc=$?
 set -e
 test "$rc" = 3 || { echo "unreadable --proc exited $rc, want 3"; exit 1; }
+"$bin" take --no-stack -o "$tmp/b.yaml.gz"
+"$bin" diff "$tmp/a.yaml" "$tmp/b.yaml.gz" >/dev/null
+"$bin" diff "$tmp/a.yaml" --format jsonl >/dev/null
+set +e
+"$bin" diff "$tmp/a.yaml" "$tmp/a.yaml" --exit-code >/dev/null 2>&1; rc=$?
+set -e
+test "$rc" = 0 || { echo "diff of a snapshot with itself --exit-code exited $rc, want 0"; exit 1; }
+set +e
+"$bin" diff "$tmp/a.yaml" "$tmp/nonexistent.yaml" >/dev/null 2>&1; rc=$?
+set -e
+test "$rc" = 2 || { echo "diff of a missing file exited $rc, want 2"; exit 1; }
 echo "smoke: ok"
