@@ -175,12 +175,12 @@ func start(t testing.TB, name string, args ...string) *exec.Cmd {
 // that starts D2 in the background and exits after sleep 0.001; D2 runs setsid(1), which calls
 // setsid() and execs sleep, and is adopted by a subreaper or init. Catching D1 is a race that
 // polling can lose (the benchmark measures how often), so the test runs the watch at a 1 ms
-// interval and stages the double fork up to three times; it fails if no attempt shows the
-// whole chain.
+// interval and stages the double fork up to five times; it fails if no attempt shows the
+// whole chain. Under the race detector, which slows the watcher several times, D1 lives 50 ms.
 func TestLiveDoubleFork(t *testing.T) {
 	r := startWatch(t, Options{Interval: time.Millisecond})
 	var errs []string
-	for attempt := 1; attempt <= 3; attempt++ {
+	for attempt := 1; attempt <= 5; attempt++ {
 		err := doubleFork(t, r)
 		if err == "" {
 			t.Logf("full chain seen at attempt %d", attempt)
@@ -195,7 +195,11 @@ func TestLiveDoubleFork(t *testing.T) {
 func doubleFork(t *testing.T, r *recorder) string {
 	m := marker(t)
 	defer killByCmdline(t, m)
-	l := start(t, "sh", "-c", "sleep 0.1; sh -c 'setsid sleep "+m+" & sleep 0.001'; sleep 0.5")
+	middle := "0.001"
+	if raceEnabled {
+		middle = "0.05"
+	}
+	l := start(t, "sh", "-c", "sleep 0.1; sh -c 'setsid sleep "+m+" & sleep "+middle+"'; sleep 0.5")
 	lpid := l.Process.Pid
 	d2 := r.waitFor(t, "started D2", func(e *Event) bool {
 		return (e.Kind == KindStarted && slices.Contains(e.Cmdline, m)) ||
@@ -273,7 +277,7 @@ func TestLiveOrphanAndSetsid(t *testing.T) {
 	t.Cleanup(func() { killByCmdline(t, m) })
 	// sh starts a background sleep and exits: the sleep is orphaned. A second process
 	// calls setsid after it has been seen (sh then execs setsid(1)).
-	start(t, "sh", "-c", "sleep "+m+" & sleep 0.2")
+	start(t, "sh", "-c", "sleep "+m+" & sleep 1")
 	s := start(t, "sh", "-c", "sleep 0.2; exec setsid sleep "+m)
 	orphan := r.waitFor(t, "started orphan", func(e *Event) bool {
 		return (slices.Contains(e.Cmdline, m) || slices.Contains(e.NewCmdline, m)) && e.PID != s.Process.Pid
