@@ -241,7 +241,8 @@ func list(v []float64) string {
 	return strings.Join(s, " ")
 }
 
-// procsnapCaught reads procsnap's jsonl: started and exec events.
+// procsnapCaught reads procsnap's jsonl: the command lines of every event (each was read while
+// the process was alive; exited repeats the last one read).
 func procsnapCaught(out []byte) map[int][]string {
 	seen := map[int][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -253,7 +254,7 @@ func procsnapCaught(out []byte) map[int][]string {
 			Cmdline    []string `json:"cmdline"`
 			NewCmdline []string `json:"new_cmdline"`
 		}
-		if json.Unmarshal(sc.Bytes(), &e) != nil || (e.Kind != "started" && e.Kind != "exec") {
+		if json.Unmarshal(sc.Bytes(), &e) != nil || e.PID == 0 {
 			continue
 		}
 		seen[e.PID] = append(seen[e.PID], strings.Join(append(e.Cmdline, e.NewCmdline...), " "))

@@ -78,10 +78,8 @@ func (p *proc) diffSighting(s *sighting, now time.Time, zombieAfter time.Duratio
 	}
 	p.cur = *s
 	var out []Event
-	if old.Cmdline == nil && s.Comm == old.Comm {
-		old.Cmdline = s.Cmdline // first read raced an exec in progress: not a new exec
-		p.cur.Cmdline = s.Cmdline
-	}
+	// A first read that raced an exec (comm already new, argv not yet in place) has no command
+	// line: the exec is reported when the argv appears, with an empty old_cmdline.
 	if s.State != 'Z' && !s.Kthread && (s.Comm != old.Comm || !equalStrings(s.Cmdline, old.Cmdline)) {
 		e := p.event(KindExec, now)
 		e.Cmdline, e.OldCmdline, e.NewCmdline = nil, old.Cmdline, s.Cmdline
