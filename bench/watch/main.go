@@ -230,6 +230,9 @@ func median(v []float64) float64 {
 	if len(s) == 0 {
 		return 0
 	}
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
 	return s[len(s)/2]
 }
 
