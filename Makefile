@@ -72,3 +72,15 @@ bench-quick: build
 
 clean:
 	rm -rf bin
+
+# Benchmark of procsnap watch (not part of `make test`): catch rate per process lifetime
+# (0, 0.1, 1, 10, 100 ms after exec), CPU on this host and with POPULATION idle processes, and
+# RSS over CHURN of spawns. Set PSPY=/path/to/pspy to measure pspy the same way in the run.
+BENCH_WATCH_ARGS ?= -count 200 -runs 3 -window 20s -population 2000 -churn 5m
+PSPY ?=
+
+.PHONY: bench-watch
+bench-watch: build
+	$(GO) build -o bin/watchbench ./bench/watch
+	$${CC:-cc} -O2 -Wall -o bin/watch-spawn bench/watch/spawner/spawn.c
+	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)

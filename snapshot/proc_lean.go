@@ -12,12 +12,6 @@ import (
 // Each reads into the reader's one reused buffer and parses without intermediate copies. The stat
 // parser lives in proc_stat.go and the cmdline reader in proc_cmdline.go.
 
-// atoiBytes is strconv.Atoi without the string conversion (the compiler does not allocate for
-// string(b) passed straight to a function that does not keep it).
-func atoiBytes(b []byte) (int, error) {
-	return strconv.Atoi(string(b))
-}
-
 // readWchanLean reads /proc/PID/wchan as procfs's Proc.Wchan does: "" for "0" or empty.
 func readWchanLean(dir string, buf *[]byte) (string, error) {
 	data, err := readWhole(dir+"/wchan", buf)

@@ -1,0 +1,327 @@
+// Command watchbench is the benchmark of procsnap watch (make bench-watch): catch rate per
+// process lifetime, CPU on an idle host and with a population of idle processes, and memory
+// over churn. It optionally measures a peer (pspy) the same way in the same run.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+var buckets = []int{0, 100, 1000, 10000, 100000}
+
+// tool is a watcher under test: how to start it and how to read what it caught.
+type tool struct {
+	name   string
+	argv   []string
+	ready  string                            // output that says the tool has finished starting ("" : wait 3 s)
+	caught func(out []byte) map[int][]string // pid → command lines seen
+}
+
+func main() {
+	procsnap := flag.String("procsnap", "bin/procsnap", "procsnap binary")
+	spawner := flag.String("spawner", "bin/watch-spawn", "spawner binary (bench/watch/spawner/spawn.c)")
+	pspy := flag.String("pspy", "", "pspy binary to measure the same way (optional)")
+	count := flag.Int("count", 200, "processes per lifetime bucket and run")
+	gap := flag.Duration("gap", 20*time.Millisecond, "mean gap between spawns")
+	runs := flag.Int("runs", 3, "catch-rate and CPU runs per tool (medians are reported)")
+	window := flag.Duration("window", 20*time.Second, "CPU measurement window")
+	pop := flag.Int("population", 2000, "idle processes for the loaded CPU measurement")
+	churn := flag.Duration("churn", 0, "also run a churn of this long and sample procsnap's RSS")
+	work := flag.String("work", "", "directory for outputs (default: a temp dir)")
+	flag.Parse()
+
+	dir := *work
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			fail(err)
+		}
+	} else {
+		var err error
+		if dir, err = os.MkdirTemp("", "watchbench"); err != nil {
+			fail(err)
+		}
+	}
+	tools := []tool{{name: "procsnap", argv: []string{*procsnap, "watch", "--format", "jsonl"}, caught: procsnapCaught}}
+	if *pspy != "" {
+		tools = append(tools, tool{name: "pspy", argv: []string{*pspy, "-c=false", "-f=false"}, ready: "\ndone\n", caught: pspyCaught})
+	}
+	fmt.Printf("host: %d CPUs, load average %s, %d processes; medians of %d runs\n",
+		numCPU(), loadavg(), countProcs(), *runs)
+
+	for _, t := range tools {
+		var rates [][]float64
+		var idle, loaded []float64
+		for r := 0; r < *runs; r++ {
+			rates = append(rates, catchRun(t, *spawner, *count, *gap, dir, r))
+			idle = append(idle, cpuRun(t, dir, *window, nil))
+			loaded = append(loaded, cpuRun(t, dir, *window, func() func() { return population(*spawner, *pop) }))
+		}
+		report(t.name, rates, idle, loaded, *count, *pop, *window)
+	}
+	if *churn > 0 {
+		churnRun(tools[0], *spawner, *churn, dir)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "watchbench:", err)
+	os.Exit(1)
+}
+
+// start runs a tool with its output in a file; the returned stop interrupts it and waits.
+func start(t tool, out string) (*exec.Cmd, func()) {
+	f, err := os.Create(out)
+	if err != nil {
+		fail(err)
+	}
+	c := exec.Command(t.argv[0], t.argv[1:]...)
+	c.Stdout, c.Stderr = f, f
+	if err := c.Start(); err != nil {
+		fail(err)
+	}
+	// Startup (the initial scan, pspy's inotify watches) is not measured.
+	time.Sleep(3 * time.Second)
+	for deadline := time.Now().Add(2 * time.Minute); t.ready != "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if b, _ := os.ReadFile(out); bytes.Contains(b, []byte(t.ready)) {
+			break
+		}
+	}
+	return c, func() {
+		_ = c.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = c.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = c.Process.Kill()
+			<-done
+		}
+		f.Close()
+	}
+}
+
+// catchRun starts the tool, spawns count processes per bucket and returns the caught share
+// per bucket: the PID seen with the marker in its command line.
+func catchRun(t tool, spawner string, count int, gap time.Duration, dir string, run int) []float64 {
+	out := filepath.Join(dir, fmt.Sprintf("%s-catch-%d.out", t.name, run))
+	_, stop := start(t, out)
+	spawned, err := exec.Command(spawner, "run", strconv.Itoa(count), strconv.Itoa(int(gap.Microseconds()))).Output()
+	if err != nil {
+		fail(fmt.Errorf("spawner: %w", err))
+	}
+	time.Sleep(2 * time.Second)
+	stop()
+	b, err := os.ReadFile(out)
+	if err != nil {
+		fail(err)
+	}
+	seen := t.caught(b)
+	hits := map[int]int{}
+	total := map[int]int{}
+	sc := bufio.NewScanner(bytes.NewReader(spawned))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 3 {
+			continue
+		}
+		pid, _ := strconv.Atoi(f[0])
+		life, _ := strconv.Atoi(f[1])
+		total[life]++
+		if slices.ContainsFunc(seen[pid], func(c string) bool { return strings.Contains(c, f[2]) }) {
+			hits[life]++
+		}
+	}
+	rates := make([]float64, len(buckets))
+	for i, b := range buckets {
+		if total[b] > 0 {
+			rates[i] = 100 * float64(hits[b]) / float64(total[b])
+		}
+	}
+	return rates
+}
+
+// cpuRun measures the tool's CPU (utime+stime from /proc/PID/stat) over window, after setup.
+func cpuRun(t tool, dir string, window time.Duration, setup func() func()) float64 {
+	if setup != nil {
+		teardown := setup()
+		defer teardown()
+	}
+	c, stop := start(t, filepath.Join(dir, t.name+"-cpu.out"))
+	defer stop()
+	time.Sleep(2 * time.Second)
+	t0, c0 := time.Now(), cpuTicks(c.Process.Pid)
+	time.Sleep(window)
+	t1, c1 := time.Now(), cpuTicks(c.Process.Pid)
+	return 100 * float64(c1-c0) / 100 / t1.Sub(t0).Seconds() // USER_HZ = 100
+}
+
+// population starts n idle processes and returns the function that kills them (by group).
+func population(spawner string, n int) func() {
+	c := exec.Command(spawner, "population", strconv.Itoa(n))
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := c.StdoutPipe()
+	if err != nil {
+		fail(err)
+	}
+	if err := c.Start(); err != nil {
+		fail(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "ready" {
+		fail(errors.New("population did not start"))
+	}
+	return func() {
+		_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+		_ = c.Wait()
+	}
+}
+
+// churnRun runs procsnap watch while the spawner runs in a loop, sampling its RSS.
+func churnRun(t tool, spawner string, d time.Duration, dir string) {
+	c, stop := start(t, filepath.Join(dir, "churn.out"))
+	defer stop()
+	fmt.Printf("\nchurn: %s of spawns (5 buckets, 2 ms apart), %s RSS (VmRSS):\n", d, t.name)
+	end := time.Now().Add(d)
+	next := time.Now()
+	spawned := 0
+	for time.Now().Before(end) {
+		if !time.Now().Before(next) {
+			fmt.Printf("  t=%-5s rss=%6d kB  spawned=%d\n", time.Since(end.Add(-d)).Round(time.Second), rssKB(c.Process.Pid), spawned)
+			next = next.Add(d / 10)
+		}
+		if err := exec.Command(spawner, "run", "20", "2000").Run(); err != nil {
+			fail(err)
+		}
+		spawned += 100
+	}
+	fmt.Printf("  t=%-5s rss=%6d kB  spawned=%d\n", d.Round(time.Second), rssKB(c.Process.Pid), spawned)
+}
+
+func report(name string, rates [][]float64, idle, loaded []float64, count, pop int, window time.Duration) {
+	fmt.Printf("\n%s: caught %% per lifetime after exec (%d per bucket per run; each run's %% listed, median first)\n", name, count)
+	for i, b := range buckets {
+		var col []float64
+		for _, r := range rates {
+			col = append(col, r[i])
+		}
+		fmt.Printf("  %-8s %6.1f%%   runs: %s\n", fmt.Sprintf("%gms", float64(b)/1000), median(col), list(col))
+	}
+	fmt.Printf("  CPU idle host         %5.2f%% of a core (median; runs %s; %s windows)\n", median(idle), list(idle), window)
+	fmt.Printf("  CPU %d idle procs   %5.2f%% of a core (median; runs %s)\n", pop, median(loaded), list(loaded))
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+func list(v []float64) string {
+	var s []string
+	for _, x := range v {
+		s = append(s, strconv.FormatFloat(x, 'f', 1, 64))
+	}
+	return strings.Join(s, " ")
+}
+
+// procsnapCaught reads procsnap's jsonl: the command lines of every event (each was read while
+// the process was alive; exited repeats the last one read).
+func procsnapCaught(out []byte) map[int][]string {
+	seen := map[int][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var e struct {
+			Kind       string   `json:"kind"`
+			PID        int      `json:"pid"`
+			Cmdline    []string `json:"cmdline"`
+			NewCmdline []string `json:"new_cmdline"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) != nil || e.PID == 0 {
+			continue
+		}
+		seen[e.PID] = append(seen[e.PID], strings.Join(append(e.Cmdline, e.NewCmdline...), " "))
+	}
+	return seen
+}
+
+var pspyLine = regexp.MustCompile(`CMD: UID=\d+\s+PID=(\d+)\s+\| (.*)$`)
+
+// pspyCaught reads pspy's "CMD: UID=0 PID=123 | cmdline" lines.
+func pspyCaught(out []byte) map[int][]string {
+	seen := map[int][]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if m := pspyLine.FindStringSubmatch(l); m != nil {
+			pid, _ := strconv.Atoi(m[1])
+			seen[pid] = append(seen[pid], m[2])
+		}
+	}
+	return seen
+}
+
+func cpuTicks(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		fail(err)
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + s
+}
+
+func rssKB(pid int) int {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			n, _ := strconv.Atoi(strings.Fields(l)[1])
+			return n
+		}
+	}
+	return 0
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func countProcs() int {
+	ents, _ := os.ReadDir("/proc")
+	n := 0
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "\nprocessor") + 1
+}

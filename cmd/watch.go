@@ -1,0 +1,130 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/procsnap/procsnap/internal/watch"
+	"github.com/procsnap/procsnap/render"
+)
+
+type watchOptions struct {
+	interval      time.Duration
+	rescan        time.Duration
+	duration      time.Duration
+	pid           int
+	format        string
+	record        string
+	snapshotEvery time.Duration
+	noInotify     bool
+}
+
+func (o *watchOptions) AddFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.DurationVar(&o.interval, "interval", watch.DefaultInterval, "period of the new-process check while nothing is starting (1 ms while something is)")
+	f.DurationVar(&o.rescan, "rescan", watch.DefaultRescan, "period of the full rescan (reparenting, state, zombies, setsid of older processes)")
+	f.DurationVar(&o.duration, "duration", 0, "stop after `D` and print the summary (default: until Ctrl-C)")
+	f.IntVar(&o.pid, "pid", 0, "report only this `PID` and its descendants")
+	f.StringVar(&o.format, "format", render.WatchTable, "table or jsonl")
+	f.StringVar(&o.record, "record", "", "also write events.jsonl and periodic full snapshots into `DIR`")
+	f.DurationVar(&o.snapshotEvery, "snapshot-every", time.Minute, "with --record, period of the full snapshots")
+	f.BoolVar(&o.noInotify, "no-inotify", false, "do not wake up on inotify IN_OPEN events in library and $PATH directories")
+}
+
+func newWatchCommand(g *globalOptions, io IO) *cobra.Command {
+	o := &watchOptions{}
+	c := &cobra.Command{
+		Use:   "watch",
+		Short: "Poll /proc continuously and print process events as they happen",
+		Long: `Poll /proc continuously, without privileges, and print a line per event as it happens:
+started (pid, ppid, uid, cmdline, creation chain), exec, exited (with lifetime), reparented,
+became_zombie, reaped, stopped, continued, traced, setsid, setpgid, and daemonized with the
+full creation chain the watch saw, even after the creators exited.
+
+New processes are found by watching the last allocated PID in /proc/loadavg and reading only
+the new PIDs, so a process that lives a millisecond is usually still caught; a slower rescan
+follows older processes. Ctrl-C or --duration ends the watch with a summary.`,
+		Example: `  procsnap watch
+  procsnap watch --duration 1m --format jsonl
+  procsnap watch --pid 812 --record /var/tmp/rec`,
+		RunE: func(c *cobra.Command, _ []string) error { return runWatch(c.Context(), g, o, io.Out) },
+	}
+	o.AddFlags(c)
+	return c
+}
+
+func (o *watchOptions) validate() error {
+	switch {
+	case o.format != render.WatchTable && o.format != render.WatchJSONL:
+		return usageErrorf("--format %q: want table or jsonl", o.format)
+	case o.interval <= 0:
+		return usageErrorf("--interval %s: want a positive duration", o.interval)
+	case o.rescan <= 0:
+		return usageErrorf("--rescan %s: want a positive duration", o.rescan)
+	case o.duration < 0:
+		return usageErrorf("--duration %s: want a positive duration", o.duration)
+	case o.pid < 0:
+		return usageErrorf("--pid %d: want a positive PID", o.pid)
+	case o.snapshotEvery <= 0:
+		return usageErrorf("--snapshot-every %s: want a positive duration", o.snapshotEvery)
+	}
+	return nil
+}
+
+func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Writer) (err error) {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	pr, err := render.NewWatchPrinter(out, o.format)
+	if err != nil {
+		return usageError{err}
+	}
+	w, err := watch.New(watch.Options{
+		Root: g.procRoot, Interval: o.interval, Rescan: o.rescan, PID: o.pid, NoInotify: o.noInotify,
+	})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if err := w.Start(); err != nil {
+		return err
+	}
+	var rec *recording
+	if o.record != "" {
+		// The initial scan and the first snapshot come before --duration starts counting.
+		if rec, err = openRecording(ctx, g, o); err != nil {
+			return err
+		}
+	}
+	runCtx, cancel := ctx, context.CancelFunc(func() {})
+	if o.duration > 0 {
+		runCtx, cancel = context.WithTimeout(ctx, o.duration)
+	}
+	defer cancel()
+	emit := pr.Events
+	if rec != nil {
+		rec.start(runCtx, o.snapshotEvery)
+		emit = func(evs []watch.Event) error {
+			if err := rec.Events(evs); err != nil {
+				return err
+			}
+			return pr.Events(evs)
+		}
+	}
+	start := time.Now()
+	err = w.Run(runCtx, emit)
+	if rec != nil {
+		err = errors.Join(err, rec.finish(ctx))
+	}
+	if err != nil {
+		return err
+	}
+	if err := pr.Summary(time.Since(start), w.Stats()); err != nil {
+		return err
+	}
+	return ctx.Err() // Ctrl-C: interrupted (130) after the summary
+}

@@ -1,0 +1,44 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/procsnap/procsnap/internal/watch"
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// recording is a --record directory being written: the event log and, in the background,
+// periodic full snapshots.
+type recording struct {
+	*watch.Recorder
+	done chan error
+}
+
+// openRecording opens the directory and takes the first snapshot.
+func openRecording(ctx context.Context, g *globalOptions, o *watchOptions) (*recording, error) {
+	r, err := watch.OpenRecorder(o.record, snapshot.TakeOptions{Root: g.procRoot, Version: Version()})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Snapshot(ctx); err != nil {
+		return nil, errors.Join(err, r.Close())
+	}
+	return &recording{Recorder: r, done: make(chan error, 1)}, nil
+}
+
+// start takes a snapshot every period, beside the watch, until ctx ends.
+func (r *recording) start(ctx context.Context, every time.Duration) {
+	go func() { r.done <- r.SnapshotEvery(ctx, every) }()
+}
+
+// finish waits for the periodic snapshots to stop, takes the last one (unless interrupted)
+// and closes the event log.
+func (r *recording) finish(ctx context.Context) error {
+	err := <-r.done
+	if err == nil && ctx.Err() == nil {
+		err = r.Snapshot(ctx)
+	}
+	return errors.Join(err, r.Close())
+}

@@ -1,0 +1,25 @@
+// Package watch follows the processes of a host live by polling /proc, without privileges
+// (no root, ptrace, netlink or eBPF), and turns what it sees into events.
+//
+// Three paths, each cheap in the common case:
+//
+//   - The fast path reads the last allocated PID from /proc/loadavg (one pread on a file kept
+//     open). When it moves, only the new PIDs, from the previous value + 1 to the new one
+//     (wrapping at /proc/sys/kernel/pid_max), are probed directly: /proc/PID/cmdline, stat and
+//     status. A direct probe finds a process that a readdir of /proc would see too late.
+//   - New processes stay "young" for a while (Options.Young): their stat and cmdline, kept
+//     open, are re-read at every tick, so an exec, a setsid, a reparenting or an exit that
+//     follows a fork within milliseconds is seen as it happens. While anything is young the
+//     loop ticks at Options.HotInterval, otherwise at Options.Interval. inotify on the
+//     directories of the dynamic loader and of executables (IN_OPEN) wakes the loop early
+//     when something is exec'd.
+//   - A rescan (Options.Rescan) re-reads the stat of every known process through its kept-open
+//     file and lists /proc for processes the fast path missed: reparenting, state changes,
+//     zombies, setsid and setpgid of older processes.
+//
+// Lineage: each process is remembered with the parent it was born to (its ppid at first
+// sight, as a (PID, start ticks) key), so a process later adopted by init still shows its
+// creator and grandparents after they exit. Exited processes are forgotten after
+// Options.ForgetAfter unless a live process descends from them, and in any case once more than
+// Options.MaxExited are remembered, so memory stays bounded.
+package watch

@@ -1,0 +1,286 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// Defaults, chosen by measurement on a 2-core VM (see the README section "procsnap watch").
+const (
+	DefaultInterval    = 10 * time.Millisecond
+	DefaultHotInterval = time.Millisecond
+	DefaultRescan      = time.Second
+	DefaultYoung       = time.Second
+	DefaultForgetAfter = 10 * time.Minute
+	DefaultMaxExited   = 10000
+	// maxYoung bounds how many new processes are followed closely at once (each is re-read
+	// about ten times in its first second); beyond it, new processes wait for the rescan.
+	maxYoung = 4096
+	// maxBurst bounds how many new PIDs one tick probes; the rescan finds the rest.
+	maxBurst = 4096
+)
+
+// Options shapes a watch. Zero values take the defaults above.
+type Options struct {
+	// Root is the proc filesystem (snapshot.DefaultRoot when empty).
+	Root string
+	// Interval is the idle period of the last-PID check.
+	Interval time.Duration
+	// HotInterval is the first re-read delay of a new process and the shortest tick.
+	HotInterval time.Duration
+	// Rescan is the period of the full rescan.
+	Rescan time.Duration
+	// Young is how long a new process is re-read, at HotInterval, then 2×, 4×... after it.
+	Young time.Duration
+	// ZombieAfter is how long a zombie must stay one before became_zombie (default Rescan/2).
+	ZombieAfter time.Duration
+	// ForgetAfter is how long an exited process is remembered when no live process descends
+	// from it; MaxExited caps how many are remembered at all.
+	ForgetAfter time.Duration
+	MaxExited   int
+	// PID, when not 0, restricts events to that process and its descendants.
+	PID int
+	// NoInotify turns off the inotify wake-ups; InotifyDirs overrides the watched
+	// directories (default: those of the dynamic loader, libc and $PATH).
+	NoInotify   bool
+	InotifyDirs []string
+	// Now returns the current time (time.Now when nil).
+	Now func() time.Time
+}
+
+func (o *Options) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if o.Root == "" {
+		o.Root = snapshot.DefaultRoot
+	}
+	def(&o.Interval, DefaultInterval)
+	def(&o.HotInterval, min(DefaultHotInterval, o.Interval))
+	def(&o.Rescan, DefaultRescan)
+	def(&o.Young, DefaultYoung)
+	def(&o.ZombieAfter, o.Rescan/2)
+	def(&o.ForgetAfter, DefaultForgetAfter)
+	if o.MaxExited <= 0 {
+		o.MaxExited = DefaultMaxExited
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Watcher follows the processes under one proc root. It is not safe for concurrent use.
+type Watcher struct {
+	opts   Options
+	last   *lastPIDReader
+	pidMax int
+	boot   time.Time // wall time of boot, for start ticks
+
+	lastPID int
+	live    map[int]*proc
+	known   map[snapshot.Key]*proc
+	exited  []*proc // remembered exited processes, in exit order
+	young   []*proc
+	buf     []byte
+	out     []Event
+	stats   Stats
+	wakeups atomic.Int64 // written by the inotify reader
+	ticks   atomic.Int64 // read by Ticks from other goroutines
+
+	nextRescan time.Time
+	started    bool
+	nextYoung  time.Time // when the next young process is due (zero: none)
+	scanQ      []*proc   // live processes the current rescan pass re-reads
+	scanPos    int
+	scanFrom   time.Time
+
+	keptOpen, maxKeptOpen int // stat files kept open, and the cap (from RLIMIT_NOFILE)
+}
+
+// New opens the proc root and reads what the watcher needs once (pid_max, btime).
+func New(opts Options) (*Watcher, error) {
+	opts.defaults()
+	last, err := openLastPID(opts.Root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
+	}
+	w := &Watcher{
+		opts: opts, last: last,
+		live: map[int]*proc{}, known: map[snapshot.Key]*proc{},
+		stats: Stats{Events: map[string]int{}},
+	}
+	if w.pidMax, err = readPIDMax(opts.Root); err != nil {
+		w.pidMax = 1 << 22 // PID_MAX_LIMIT on 64-bit: the largest a PID can be
+	}
+	w.boot = bootWallTime()
+	w.maxKeptOpen = maxKeptOpen()
+	return w, nil
+}
+
+// Close releases the files the watcher keeps open.
+func (w *Watcher) Close() error {
+	for _, p := range w.live {
+		p.closeFiles()
+	}
+	return w.last.Close()
+}
+
+// Ticks returns how many rounds the watcher has run; unlike Stats it may be called while Run
+// runs.
+func (w *Watcher) Ticks() int64 { return w.ticks.Load() }
+
+// Stats returns what the watcher has done so far.
+func (w *Watcher) Stats() Stats {
+	s := w.stats
+	s.Wakeups, s.Ticks = w.wakeups.Load(), w.ticks.Load()
+	s.Events = maps.Clone(w.stats.Events)
+	s.Live, s.Remembered = len(w.live), len(w.known)
+	return s
+}
+
+// Run watches until ctx is done, calling emit with each batch of events in the order they
+// were seen. It returns nil when ctx ends it, or the first error of emit or of /proc/loadavg.
+func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
+	wake := make(chan struct{}, 1)
+	if !w.opts.NoInotify {
+		stop, dirs, err := startInotify(w.opts.InotifyDirs, wake, &w.wakeups)
+		if err != nil {
+			w.stats.InotifyError = err.Error()
+		} else {
+			defer stop()
+		}
+		w.stats.InotifyDirs = dirs
+	}
+	if !w.started {
+		if err := w.Start(); err != nil {
+			return err
+		}
+	}
+	timer := time.NewTimer(w.opts.Interval)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		case <-wake:
+		}
+		if err := w.Tick(); err != nil {
+			return err
+		}
+		if err := w.flush(emit); err != nil {
+			return err
+		}
+		d := w.opts.Interval
+		if !w.nextYoung.IsZero() {
+			d = min(d, max(time.Until(w.nextYoung), w.opts.HotInterval))
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(d)
+	}
+}
+
+func (w *Watcher) flush(emit func([]Event) error) error {
+	if len(w.out) == 0 {
+		return nil
+	}
+	batch := w.out
+	w.out = nil
+	return emit(batch)
+}
+
+// Start records the processes alive now, without events: they existed before the watch. Run
+// calls it when it has not been called; calling it first lets a caller time the watch from
+// the end of this initial scan, which takes a while on a host with thousands of processes.
+func (w *Watcher) Start() error {
+	w.started = true
+	last, err := w.last.read()
+	if err != nil {
+		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
+	}
+	w.lastPID = last
+	now := w.opts.Now()
+	if err := w.rescan(now, true); err != nil {
+		return err
+	}
+	w.out = nil
+	return nil
+}
+
+// Tick runs one round: the last-PID check, the young re-reads and, when due, the rescan.
+func (w *Watcher) Tick() error {
+	w.ticks.Add(1)
+	last, err := w.last.read()
+	if err != nil {
+		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
+	}
+	now := w.opts.Now()
+	if last != w.lastPID {
+		w.probeRange(w.lastPID, last, now)
+		w.lastPID = last
+	}
+	w.nextYoung = w.recheckYoung(now)
+	if !now.Before(w.nextRescan) {
+		return w.rescan(now, false)
+	}
+	w.stepRescan(now)
+	return nil
+}
+
+// maxKeptOpen is how many stat files the watcher keeps open: half the file limit (which the
+// Go runtime raises to the hard limit), at most 16384.
+func maxKeptOpen() int {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return 256
+	}
+	return int(min(rl.Cur/2, 16384))
+}
+
+// probeRange probes the PIDs allocated after prev up to last, wrapping at pid_max.
+func (w *Watcher) probeRange(prev, last int, now time.Time) {
+	n := last - prev
+	if n < 0 {
+		n += w.pidMax
+	}
+	if n > maxBurst {
+		w.stats.SkippedPIDs += int64(n - maxBurst)
+		prev = last - maxBurst
+		n = maxBurst
+	}
+	for i := 1; i <= n; i++ {
+		pid := prev + i
+		if pid >= w.pidMax {
+			pid -= w.pidMax
+		}
+		if pid <= 0 {
+			continue
+		}
+		w.probeNew(pid, now, byFastPath)
+	}
+}
+
+// bootWallTime is the wall-clock time of boot: now minus CLOCK_BOOTTIME, the clock that
+// start ticks count. Unlike btime in /proc/stat it is not rounded to the second.
+func bootWallTime() time.Time {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
+		return time.Time{}
+	}
+	return time.Now().Add(-time.Duration(ts.Nano()))
+}
