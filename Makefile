@@ -10,7 +10,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X github.com/procsnap/procsnap/cmd.version=$(VERSION)
 FUZZTIME    ?= 10s
 
-.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke fuzz fuzz-short bench bench-quick clean
+.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke fuzz fuzz-short bench bench-quick bench-watch clean
 
 all: build
 
@@ -58,6 +58,7 @@ fuzz:
 # A short run of every fuzz target, part of make test.
 fuzz-short:
 	./scripts/fuzz.sh 5s
+
 # Benchmark (not part of test): procsnap vs ps, lsof and a minimal C reader of the same /proc
 # files, on 1,000 and 5,000 idle processes it starts and ends itself. Installs lsof if missing;
 # needs cc. Prints a table of ratios and writes bench/out/latest.json.
