@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -70,20 +69,7 @@ the latest one (or the last at or before --to). A note names the two files.`,
 }
 
 func (o *diffOptions) validate() error {
-	if !slices.Contains(render.DiffFormats, o.format) {
-		return usageErrorf("--format %q: want one of %s", o.format, strings.Join(render.DiffFormats, ", "))
-	}
-	for _, k := range o.kinds {
-		if !diff.ValidKind(k) {
-			return usageErrorf("--kind %q: want one of %s", k, strings.Join(diff.Kinds, ", "))
-		}
-	}
-	for _, p := range o.pids {
-		if p <= 0 {
-			return usageErrorf("--pid %d: want a positive PID", p)
-		}
-	}
-	return nil
+	return validateEventFlags(o.format, render.DiffFormats, o.kinds, o.pids)
 }
 
 func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []string, out io.Writer) error {

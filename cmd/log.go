@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -56,20 +55,7 @@ a capture that cannot be read is skipped with a note. jsonl captures are not rea
 }
 
 func (o *logOptions) validate() error {
-	if !slices.Contains(render.LogFormats, o.format) {
-		return usageErrorf("--format %q: want one of %s", o.format, strings.Join(render.LogFormats, ", "))
-	}
-	for _, k := range o.kinds {
-		if !diff.ValidKind(k) {
-			return usageErrorf("--kind %q: want one of %s", k, strings.Join(diff.Kinds, ", "))
-		}
-	}
-	for _, p := range o.pids {
-		if p <= 0 {
-			return usageErrorf("--pid %d: want a positive PID", p)
-		}
-	}
-	return nil
+	return validateEventFlags(o.format, render.LogFormats, o.kinds, o.pids)
 }
 
 func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error {
