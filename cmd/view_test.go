@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,8 +80,21 @@ func TestTreeNoColorOffTerminal(t *testing.T) {
 	}
 }
 
+// TestHelpHasExamples loops over every registered command once: each has examples and lists
+// its exit codes.
 func TestHelpHasExamples(t *testing.T) {
-	for _, name := range []string{"tree", "ps"} {
+	root := newRootCommand(IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard})
+	var names []string
+	for _, c := range root.Commands() {
+		if c.Name() == "help" || c.Name() == "completion" || c.Name() == "version" {
+			continue // cobra's own, and version, which takes nothing to exemplify
+		}
+		names = append(names, c.Name())
+	}
+	if len(names) < 8 {
+		t.Fatalf("only %d commands registered: %v", len(names), names)
+	}
+	for _, name := range names {
 		code, out, _ := run(t, name, "--help")
 		if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "EXIT STATUS") {
 			t.Errorf("%s --help: code %d, missing Examples or EXIT STATUS:\n%s", name, code, out)
