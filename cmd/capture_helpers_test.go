@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -25,17 +24,7 @@ func captureMain(tb testing.TB, args ...string) (ExitCode, string, string) {
 // unprivileged uid can run it) and returns its path. Skipped under -short.
 func captureBinary(tb testing.TB) string {
 	tb.Helper()
-	if testing.Short() {
-		tb.Skip("builds and runs the procsnap binary")
-	}
-	dir := traversableTempDir(tb)
-	bin := filepath.Join(dir, "procsnap")
-	cmd := exec.Command("go", "build", "-o", bin, "..")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return procsnapBinary(tb)
 }
 
 // traversableTempDir is a temporary directory with mode 0755 (t.TempDir is 0700), removed at

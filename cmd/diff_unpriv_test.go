@@ -37,10 +37,7 @@ func TestDiffUnprivileged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	bin := filepath.Join(dir, "procsnap")
-	if b, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := procsnapBinary(t)
 	nobody := func(args ...string) []byte {
 		t.Helper()
 		cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", bin}, args...)...)

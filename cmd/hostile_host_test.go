@@ -38,10 +38,7 @@ func hostileBinary(t *testing.T) (bin, shared string) {
 			t.Fatal(err)
 		}
 	}
-	bin = filepath.Join(dir, "procsnap")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin = procsnapBinary(t)
 	return bin, shared
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -275,18 +274,5 @@ func statField(tb testing.TB, stat string, field int) int {
 // 0700) and returns the binary's path.
 func buildForNobody(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.MkdirTemp("", "procsnap-tree-test-")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	bin := filepath.Join(dir, "procsnap")
-	build := exec.Command("go", "build", "-o", bin, "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return procsnapBinary(tb)
 }

@@ -205,18 +205,7 @@ func TestWatchUnprivileged(t *testing.T) {
 	if err != nil {
 		t.Skip("no setpriv")
 	}
-	dir, err := os.MkdirTemp("", "procsnap-watch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "procsnap")
-	if b, err := exec.Command("go", "build", "-o", bin, "github.com/procsnap/procsnap").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
+	bin := procsnapBinary(t)
 	w := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
 		bin, "watch", "--duration", "3s", "--format", "jsonl")
 	var out bytes.Buffer
