@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/snapshot"
@@ -188,7 +187,7 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 	default:
 		return encodeStdout(out, s, t)
 	}
-	if o.verbose || isTerminal(out) {
+	if o.verbose || render.IsTerminal(out) {
 		return render.WrittenPath(out, written)
 	}
 	return nil
@@ -200,16 +199,6 @@ func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-// isTerminal reports whether w is a terminal, so that take talks only to people.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(interface{ Fd() uintptr })
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }
 
 // outputError maps a refusal to replace the -o file (or a file planted there meanwhile) to a usage

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -341,8 +342,8 @@ func TestIsTerminal(t *testing.T) {
 		want bool
 	}{{"pty", tty, true}, {"pipe", w, false}, {"/dev/null", devnull, false}, {"buffer", &bytes.Buffer{}, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := isTerminal(tc.w.(interface{ Write([]byte) (int, error) })); got != tc.want {
-				t.Errorf("isTerminal = %v, want %v", got, tc.want)
+			if got := render.IsTerminal(tc.w.(interface{ Write([]byte) (int, error) })); got != tc.want {
+				t.Errorf("IsTerminal = %v, want %v", got, tc.want)
 			}
 		})
 	}

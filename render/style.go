@@ -2,7 +2,6 @@ package render
 
 import (
 	"io"
-	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,9 +36,9 @@ func AutoStyle(w io.Writer, noColor string) Style {
 	return Style{Color: noColor == "" && IsTerminal(w)}
 }
 
-// IsTerminal reports whether w is an *os.File open on a terminal.
+// IsTerminal reports whether w is a file descriptor open on a terminal.
 func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := w.(interface{ Fd() uintptr })
 	if !ok {
 		return false
 	}
