@@ -51,7 +51,7 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-func renderStat(st stat) string {
+func renderStat(st Stat) string {
 	return fmt.Sprintf("%d (%s) %s %d %d %d %d %d %d 0 0 0 0 0 0 0 0 20 0 %d 0 %d 0\n",
 		st.PID, st.Comm, st.State, st.PPID, st.PGRP, st.Session, st.TTY, st.TPGID, st.Flags,
 		st.NumThreads, st.Starttime)
@@ -63,7 +63,7 @@ func FuzzParseStat(f *testing.F) {
 	f.Add([]byte("7 (x)"))
 	f.Add([]byte("7 )x( S"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := parseStat(data)
+		st, err := ParseStat(data)
 		if err != nil {
 			if !errors.Is(err, errMalformed) {
 				t.Fatalf("error not classified malformed: %v", err)
@@ -73,7 +73,7 @@ func FuzzParseStat(f *testing.F) {
 		if st.PID <= 0 || st.State == "" {
 			t.Fatalf("accepted pid %d state %q", st.PID, st.State)
 		}
-		again, err := parseStat([]byte(renderStat(st)))
+		again, err := ParseStat([]byte(renderStat(st)))
 		if err != nil {
 			t.Fatalf("re-rendered stat does not parse: %v", err)
 		}

@@ -312,7 +312,7 @@ func TestParseCmdline(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, parseCmdline([]byte(tc.in))); diff != "" {
+			if diff := cmp.Diff(tc.want, ParseCmdline([]byte(tc.in))); diff != "" {
 				t.Errorf("parseCmdline (-want +got):\n%s", diff)
 			}
 		})

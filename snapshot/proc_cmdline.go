@@ -10,13 +10,13 @@ func readCmdline(dir string, buf *[]byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseCmdline(data), nil
+	return ParseCmdline(data), nil
 }
 
-// parseCmdline splits the NUL-terminated arguments of a cmdline file. The last argument's NUL is
+// ParseCmdline splits the NUL-terminated arguments of a cmdline file. The last argument's NUL is
 // optional (a process that rewrote its argv may drop it); an empty file (a zombie, a kernel
 // thread) gives nil.
-func parseCmdline(data []byte) []string {
+func ParseCmdline(data []byte) []string {
 	if len(data) == 0 {
 		return nil
 	}

@@ -20,15 +20,15 @@ func TestParseStatKernelLines(t *testing.T) {
 	tests := []struct {
 		name    string
 		data    string
-		want    stat
+		want    Stat
 		wantErr bool
 	}{
-		{name: "comm with parentheses and spaces", data: kernelStat, want: stat{
+		{name: "comm with parentheses and spaces", data: kernelStat, want: Stat{
 			PID: 42, Comm: "a) b (c", State: "S", PPID: 1, PGRP: 42, Session: 42, TTY: 34816, TPGID: 42,
 			Flags: 4194560, NumThreads: 3, Starttime: 12345}},
 		{name: "kernel thread, no tty", data: "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 " +
 			"3 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-			want: stat{PID: 2, Comm: "kthreadd", State: "S", TPGID: -1, Flags: 2129984,
+			want: Stat{PID: 2, Comm: "kthreadd", State: "S", TPGID: -1, Flags: 2129984,
 				NumThreads: 1, Starttime: 3}},
 		{name: "empty", data: "", wantErr: true},
 		{name: "no closing parenthesis", data: "42 (a S 1", wantErr: true},
@@ -38,12 +38,12 @@ func TestParseStatKernelLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseStat([]byte(tt.data))
+			got, err := ParseStat([]byte(tt.data))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("parseStat() error = %v, wantErr %v", err, tt.wantErr)
 			}
 			if tt.wantErr {
-				got = stat{}
+				got = Stat{}
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("parseStat() (-want +got):\n%s", diff)
@@ -78,15 +78,15 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 		}{
 			{"stat", func() (any, error) {
 				st, err := proc.Stat()
-				return stat{PID: st.PID, Comm: st.Comm, State: st.State, PPID: st.PPID, PGRP: st.PGRP,
+				return Stat{PID: st.PID, Comm: st.Comm, State: st.State, PPID: st.PPID, PGRP: st.PGRP,
 					Session: st.Session, TTY: st.TTY, TPGID: st.TPGID, Flags: uint64(st.Flags),
 					NumThreads: st.NumThreads, Starttime: st.Starttime}, err
 			}, func() (any, error) {
 				data, err := readWhole(dir+"/stat", &buf)
 				if err != nil {
-					return stat{}, err
+					return Stat{}, err
 				}
-				return parseStat(data)
+				return ParseStat(data)
 			}},
 			// cmdline is not compared: procfs drops trailing empty arguments, which procsnap keeps.
 			{"wchan", func() (any, error) { return proc.Wchan() }, func() (any, error) { return readWchanLean(dir, &buf) }},

@@ -10,8 +10,8 @@ import (
 // pfKthread is PF_KTHREAD in the flags field of /proc/PID/stat.
 const pfKthread = 0x00200000
 
-// stat holds the fields of /proc/PID/stat that procsnap records.
-type stat struct {
+// Stat holds the fields of /proc/PID/stat that procsnap records (the watcher reads them too).
+type Stat struct {
 	PID        int
 	Comm       string
 	State      string
@@ -25,6 +25,9 @@ type stat struct {
 	Starttime  uint64
 }
 
+// Kthread reports whether the process is a kernel thread (PF_KTHREAD in flags).
+func (st *Stat) Kthread() bool { return st.Flags&pfKthread != 0 }
+
 // readStat reads /proc/PID/stat in one call and fills the identity, tree and life fields.
 // procfs's Proc.Stat panics on a line cut right after the comm ("1 (x)") and on a "(" after the
 // last ")", so procsnap parses the line itself.
@@ -33,7 +36,7 @@ func readStat(dir string, pid int, buf *[]byte, btime uint64, userHZ int64, out 
 	if err != nil {
 		return err
 	}
-	st, err := parseStat(data)
+	st, err := ParseStat(data)
 	if err != nil {
 		return err
 	}
@@ -48,11 +51,11 @@ func readStat(dir string, pid int, buf *[]byte, btime uint64, userHZ int64, out 
 // through starttime (the 22nd).
 const statMinFields = 20
 
-// parseStat parses the content of /proc/PID/stat: "pid (comm) state ppid pgrp session tty_nr
+// ParseStat parses the content of /proc/PID/stat: "pid (comm) state ppid pgrp session tty_nr
 // tpgid flags ... num_threads itrealvalue starttime ...". The comm is printed raw and may hold
 // spaces, parentheses and newlines, so it runs from the first "(" to the last ")".
-func parseStat(data []byte) (stat, error) {
-	var st stat
+func ParseStat(data []byte) (Stat, error) {
+	var st Stat
 	l := bytes.IndexByte(data, '(')
 	r := bytes.LastIndexByte(data, ')')
 	if l < 0 || r < l {
@@ -74,20 +77,20 @@ func parseStat(data []byte) (stat, error) {
 	for _, x := range ints {
 		n, err := strconv.ParseInt(string(f[x.i]), 10, 32)
 		if err != nil {
-			return stat{}, errMalformedf("stat field %d %q", x.i+3, f[x.i])
+			return Stat{}, errMalformedf("stat field %d %q", x.i+3, f[x.i])
 		}
 		*x.dst = int(n)
 	}
 	if st.Flags, err = strconv.ParseUint(string(f[6]), 10, 64); err != nil {
-		return stat{}, errMalformedf("stat flags %q", f[6])
+		return Stat{}, errMalformedf("stat flags %q", f[6])
 	}
 	if st.Starttime, err = strconv.ParseUint(string(f[19]), 10, 64); err != nil {
-		return stat{}, errMalformedf("stat starttime %q", f[19])
+		return Stat{}, errMalformedf("stat starttime %q", f[19])
 	}
 	return st, nil
 }
 
-func fillStat(st *stat, btime uint64, userHZ int64, out *Process) {
+func fillStat(st *Stat, btime uint64, userHZ int64, out *Process) {
 	out.PID = st.PID
 	out.Comm = validText(st.Comm)
 	out.State = st.State
@@ -99,7 +102,7 @@ func fillStat(st *stat, btime uint64, userHZ int64, out *Process) {
 	out.TPGID = st.TPGID
 	out.Threads = st.NumThreads
 	out.StartTicks = st.Starttime
-	out.Kthread = st.Flags&pfKthread != 0
+	out.Kthread = st.Kthread()
 	if userHZ > 0 && btime > 0 { // without btime the start time is unknown, not 1970
 		out.StartTime = startTime(btime, st.Starttime, uint64(userHZ))
 	}

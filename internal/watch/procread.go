@@ -7,13 +7,12 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // ErrMalformed is returned for a /proc file whose content cannot be parsed.
 var ErrMalformed = errors.New("malformed /proc file")
-
-// pfKthread is PF_KTHREAD in the flags field of /proc/PID/stat.
-const pfKthread = 0x00200000
 
 // maxCmdline bounds how much of /proc/PID/cmdline is read.
 const maxCmdline = 64 << 10
@@ -113,41 +112,18 @@ func readPIDMax(root string) (int, error) {
 	return n, nil
 }
 
-// parseStat parses /proc/PID/stat into s (identity, tree, state, comm, kthread).
+// parseStat parses /proc/PID/stat into s (identity, tree, state, comm, kthread) with the
+// snapshot reader's parser, so that watch and take read a stat line the same way.
 func parseStat(b []byte, s *sighting) error {
-	open := bytes.IndexByte(b, '(')
-	closing := bytes.LastIndexByte(b, ')')
-	if open < 0 || closing < open {
-		return fmt.Errorf("%w: stat: no (comm)", ErrMalformed)
-	}
-	pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:open])))
+	st, err := snapshot.ParseStat(b)
 	if err != nil {
-		return fmt.Errorf("%w: stat pid: %v", ErrMalformed, err)
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	s.PID = pid
-	if s.Comm != string(b[open+1:closing]) {
-		s.Comm = string(b[open+1 : closing])
+	if len(st.State) != 1 {
+		return fmt.Errorf("%w: stat state %q", ErrMalformed, st.State)
 	}
-	f := bytes.Fields(b[closing+1:])
-	// After "(comm)": 0 state, 1 ppid, 2 pgrp, 3 session, 6 flags, 19 starttime.
-	if len(f) < 20 || len(f[0]) != 1 {
-		return fmt.Errorf("%w: stat: %d fields after comm", ErrMalformed, len(f))
-	}
-	s.State = f[0][0]
-	ints := [3]*int{&s.PPID, &s.PGID, &s.SID}
-	for i, p := range ints {
-		if *p, err = strconv.Atoi(string(f[1+i])); err != nil {
-			return fmt.Errorf("%w: stat field %d: %v", ErrMalformed, 2+i, err)
-		}
-	}
-	flags, err := strconv.ParseUint(string(f[6]), 10, 64)
-	if err != nil {
-		return fmt.Errorf("%w: stat flags: %v", ErrMalformed, err)
-	}
-	s.Kthread = flags&pfKthread != 0
-	if s.Start, err = strconv.ParseUint(string(f[19]), 10, 64); err != nil {
-		return fmt.Errorf("%w: stat starttime: %v", ErrMalformed, err)
-	}
+	s.PID, s.PPID, s.PGID, s.SID = st.PID, st.PPID, st.PGRP, st.Session
+	s.Comm, s.State, s.Kthread, s.Start = st.Comm, st.State[0], st.Kthread(), st.Starttime
 	return nil
 }
 
@@ -181,23 +157,15 @@ func parseStatus(b []byte) (tgid, uid int, err error) {
 	return tgid, uid, fmt.Errorf("%w: status: no Tgid or Uid", ErrMalformed)
 }
 
-// splitCmdline splits the NUL-separated /proc/PID/cmdline.
-func splitCmdline(b []byte) []string {
-	b = bytes.TrimRight(b, "\x00")
-	if len(b) == 0 {
-		return nil
-	}
-	parts := bytes.Split(b, []byte{0})
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = string(p)
-	}
-	return out
-}
+// splitCmdline splits /proc/PID/cmdline as the snapshot reader does (trailing empty arguments
+// kept, bytes that are not UTF-8 escaped), so that watch and take record the same argv.
+func splitCmdline(b []byte) []string { return snapshot.ParseCmdline(b) }
 
-// sameCmdline compares a cmdline read as bytes with a split one without allocating.
+// sameCmdline compares a cmdline read as bytes with a split one without allocating. It
+// answers false for an argument with bytes that are not UTF-8 (splitCmdline escapes them), which
+// only costs the caller a split.
 func sameCmdline(b []byte, c []string) bool {
-	b = bytes.TrimRight(b, "\x00")
+	b = bytes.TrimSuffix(b, []byte{0})
 	for i, s := range c {
 		if i > 0 {
 			if len(b) == 0 || b[0] != 0 {
