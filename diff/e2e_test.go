@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -264,4 +265,32 @@ func TestEndToEnd(t *testing.T) {
 	checkReparent(t, res, sc.subOrphan, sc.subMid, sc.sub.pid)
 	checkEvidence(t, res, b, sc)
 	checkZombies(t, res, sc.zparent.PID, sc.zombies)
+}
+
+// TestEndToEndInContainer runs TestEndToEnd again inside a new PID namespace with its own /proc,
+// below a shell that is pid 1 there: the situation of a CI job in a container, where every
+// process inherits a session whose leader lives outside the namespace (SID 0). The first CI run
+// of this project failed there: orphans looked like new daemons.
+func TestEndToEndInContainer(t *testing.T) {
+	if testing.Short() || runtime.GOOS != "linux" {
+		t.Skip("stages real processes; needs Linux and not -short")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to unshare a PID namespace and mount its /proc (CI runs as root)")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("unshare (util-linux) not installed")
+	}
+	cmd := exec.Command("unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", `"$@"; exit $?`, "sh",
+		os.Args[0], "-test.run", "^TestEndToEnd$", "-test.count", "1", "-test.v")
+	out, err := cmd.CombinedOutput()
+	if err != nil && strings.Contains(string(out), "unshare failed") {
+		t.Skipf("cannot create a PID namespace here: %s", out)
+	}
+	if err != nil {
+		t.Fatalf("TestEndToEnd in a new PID namespace: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestEndToEnd") {
+		t.Fatalf("TestEndToEnd did not run in the namespace:\n%s", out)
+	}
 }

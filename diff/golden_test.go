@@ -209,6 +209,35 @@ func goldenCases(t *testing.T) []goldenCase {
 		{name: "forced_boot_mismatch",
 			a: snap(t, t0), b: func() *snapshot.Snapshot { s := snap(t, t1); s.Header.BootID = "other-boot"; return s }(),
 			opts: Options{Force: true}, want: []string{}},
+		{name: "container_sid0_orphan",
+			// In a container started without a new session every process has SID 0: the leader
+			// lives outside the PID namespace. 810's parent 800 exits and init adopts it: an
+			// orphan, not a daemon, since its session leader is invisible, not gone.
+			a:    snap(t, t0, proc(800, 8000, 1, "sh", session(0, 800)), proc(810, 8100, 800, "worker", session(0, 800))),
+			b:    snap(t, t1, proc(810, 8100, 1, "worker", session(0, 800))),
+			want: []string{"800 exited", "810 reparented"}},
+		{name: "leaderless_orphan",
+			// 910 was already in session 900 whose leader had exited, without a terminal; its
+			// parent 905 exits now. Reparented, and not a new daemon.
+			a:    snap(t, t0, proc(905, 9050, 1, "sh", session(900, 905)), proc(910, 9100, 905, "worker", session(900, 905))),
+			b:    snap(t, t1, proc(910, 9100, 1, "worker", session(900, 905))),
+			want: []string{"905 exited", "910 reparented"}},
+		{name: "double_fork_midway",
+			// A saw the daemon 920 still under its first child 915 (which had called setsid);
+			// B sees 915 gone and 920 adopted in a session whose leader is gone: daemonized.
+			a:    snap(t, t0, proc(915, 9150, 1, "d1"), proc(920, 9200, 915, "d2", session(915, 915))),
+			b:    snap(t, t1, proc(920, 9200, 1, "d2", session(915, 915))),
+			want: []string{"915 exited", "920 reparented", "920 daemonized"}},
+		{name: "scoped_leader_unknown",
+			// B was taken with --pid 930: the leader 925 of its session was not read, so it is
+			// not known to be gone.
+			a: snap(t, t0, proc(925, 9250, 1, "sh", session(925, 925)), proc(930, 9300, 925, "w", session(925, 925))),
+			b: func() *snapshot.Snapshot {
+				s := without(snap(t, t1, proc(930, 9300, 1, "w", session(925, 925))), 1, 100, 200, 201, 202, 203)
+				s.Header.Options.PIDs = []int{930}
+				return s
+			}(),
+			want: []string{"930 reparented"}},
 		{name: "restricted_scope", // B covers only pid 300: pid 200..203 are not exited
 			a: snap(t, t0, proc(300, 3000, 1, "app")),
 			b: func() *snapshot.Snapshot {

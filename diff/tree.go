@@ -118,8 +118,22 @@ func (c *comparer) daemonLike(p *snapshot.Process) bool {
 	if p.SID == p.PID {
 		return true
 	}
-	leader := c.b.Find(p.SID)
-	return leader == nil || leader.IsZombie() || leader.SID != p.SID
+	return leaderGone(c.b, c.scopeB, p.SID)
+}
+
+// leaderGone reports whether the leader of session sid is known to have left it in s: exited
+// (absent from a full snapshot), a zombie, or in another session. SID 0 means the leader lives
+// outside the snapshot's PID namespace (a container started without a new session): it is
+// invisible, not gone. Nor is a leader that a --pid scope simply did not read.
+func leaderGone(s *snapshot.Snapshot, scope map[int]bool, sid int) bool {
+	if sid <= 0 {
+		return false
+	}
+	leader := s.Find(sid)
+	if leader == nil {
+		return inScope(scope, sid)
+	}
+	return leader.IsZombie() || leader.SID != sid
 }
 
 // daemonCheck reports daemonized for a process of B that is daemon-like now and was not in A
@@ -128,7 +142,10 @@ func (c *comparer) daemonCheck(pb, pa *snapshot.Process) {
 	if !c.daemonLike(pb) {
 		return
 	}
-	if pa != nil && pa.PPID == pb.PPID && pa.SID == pb.SID && pa.TTYNr == 0 {
+	if pa != nil && pa.SID == pb.SID && pa.TTYNr == 0 &&
+		(pa.PPID == pb.PPID || pb.SID != pb.PID && leaderGone(c.a, c.scopeA, pa.SID)) {
+		// Unchanged, or already in a leaderless session without a terminal in A: being
+		// reparented now makes it an orphan (reparented says so), not a new daemon.
 		return
 	}
 	e := Event{Kind: KindDaemonized, PPID: pb.PPID, NewSID: pb.SID, NewPGID: pb.PGID,
