@@ -87,7 +87,9 @@ func TestTakeAgreesWithPS(t *testing.T) {
 	if len(before) < 10 || compared < len(before)*9/10 {
 		t.Errorf("compared %d of %d ps processes (%d stable): the overlap is too small", compared, len(before), stable)
 	}
-	if transient > compared/20 {
+	// A few flips are chance on any host; in a small container (a dozen processes) one busy
+	// process flipping is already 1/12, so the bound has a floor.
+	if transient > max(2, compared/20) {
 		t.Errorf("%d of %d processes differ in R/S/D/I state: more than chance", transient, compared)
 	}
 	t.Logf("compared %d of %d processes ps showed (%d R/S/D/I transitions); %d in the snapshot",
