@@ -41,6 +41,7 @@ func main() {
 	window := flag.Duration("window", 20*time.Second, "CPU measurement window")
 	pop := flag.Int("population", 2000, "idle processes for the loaded CPU measurement")
 	churn := flag.Duration("churn", 0, "also run a churn of this long and sample procsnap's RSS")
+	isolate := flag.Bool("isolate", os.Geteuid() == 0, "also measure CPU in a PID namespace of the tool's own (needs root and unshare)")
 	work := flag.String("work", "", "directory for outputs (default: a temp dir)")
 	flag.Parse()
 
@@ -64,17 +65,32 @@ func main() {
 
 	for _, t := range tools {
 		var rates [][]float64
-		var idle, loaded []float64
+		var idle, loaded, nsIdle, nsLoaded []float64
 		for r := 0; r < *runs; r++ {
 			rates = append(rates, catchRun(t, *spawner, *count, *gap, dir, r))
 			idle = append(idle, cpuRun(t, dir, *window, nil))
 			loaded = append(loaded, cpuRun(t, dir, *window, func() func() { return population(*spawner, *pop) }))
+			if *isolate {
+				nsIdle = append(nsIdle, must(cpuIsolated(t, *spawner, 0, dir, *window)))
+				nsLoaded = append(nsLoaded, must(cpuIsolated(t, *spawner, *pop, dir, *window)))
+			}
 		}
 		report(t.name, rates, idle, loaded, *count, *pop, *window)
+		if *isolate {
+			fmt.Printf("  CPU own PID namespace %5.2f%% of a core (median; runs %s)\n", median(nsIdle), list(nsIdle))
+			fmt.Printf("  CPU ns + %d idle    %5.2f%% of a core (median; runs %s)\n", *pop, median(nsLoaded), list(nsLoaded))
+		}
 	}
 	if *churn > 0 {
 		churnRun(tools[0], *spawner, *churn, dir)
 	}
+}
+
+func must(v float64, err error) float64 {
+	if err != nil {
+		fail(err)
+	}
+	return v
 }
 
 func fail(err error) {
@@ -154,7 +170,7 @@ func catchRun(t tool, spawner string, count int, gap time.Duration, dir string, 
 	return rates
 }
 
-// cpuRun measures the tool's CPU (utime+stime from /proc/PID/stat) over window, after setup.
+// cpuRun measures the tool's CPU (cpuNS) over window, after setup.
 func cpuRun(t tool, dir string, window time.Duration, setup func() func()) float64 {
 	if setup != nil {
 		teardown := setup()
@@ -163,10 +179,10 @@ func cpuRun(t tool, dir string, window time.Duration, setup func() func()) float
 	c, stop := start(t, filepath.Join(dir, t.name+"-cpu.out"))
 	defer stop()
 	time.Sleep(2 * time.Second)
-	t0, c0 := time.Now(), cpuTicks(c.Process.Pid)
+	t0, c0 := time.Now(), cpuNS(c.Process.Pid)
 	time.Sleep(window)
-	t1, c1 := time.Now(), cpuTicks(c.Process.Pid)
-	return 100 * float64(c1-c0) / 100 / t1.Sub(t0).Seconds() // USER_HZ = 100
+	t1, c1 := time.Now(), cpuNS(c.Process.Pid)
+	return 100 * float64(c1-c0) / float64(t1.Sub(t0).Nanoseconds())
 }
 
 // population starts n idle processes and returns the function that kills them (by group).
@@ -277,17 +293,6 @@ func pspyCaught(out []byte) map[int][]string {
 		}
 	}
 	return seen
-}
-
-func cpuTicks(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		fail(err)
-	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	s, _ := strconv.ParseInt(f[12], 10, 64)
-	return u + s
 }
 
 func rssKB(pid int) int {
