@@ -8,16 +8,23 @@ import (
 
 // readChildren reads /proc/PID/task/*/children and returns the union, sorted. procfs has no
 // reader for it. An exited process's children files read as empty with no error.
-func readChildren(dir string, buf *[]byte) ([]int, error) {
-	tasks, err := readDirNums(dir+"/task", buf)
-	if err != nil {
-		return nil, err
+//
+// A process that stat showed with one thread has one task, itself: its children file is read
+// without listing task/ (an open, two getdents and a close saved on nearly every process; a
+// thread created in the microseconds since stat has not forked yet).
+func readChildren(dir string, pid, threads int, buf *[]byte) ([]int, error) {
+	tasks := []int{pid}
+	if threads != 1 {
+		var err error
+		if tasks, err = readDirNums(dir+"/task", buf); err != nil {
+			return nil, err
+		}
 	}
 	var out []int
 	for _, tid := range tasks {
 		data, err := readWholeEOF(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
 		if err != nil {
-			if isVanished(err) {
+			if isVanished(err) && threads != 1 {
 				continue // the thread exited; its children moved to another thread
 			}
 			return nil, err

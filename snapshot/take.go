@@ -226,7 +226,7 @@ func (r *reader) readRest(dir string, p *Process) (absent []string) {
 	} else {
 		p.Wchan = validText(w)
 	}
-	if kids, err := readChildren(dir, &r.buf); err != nil {
+	if kids, err := readChildren(dir, p.PID, p.Threads, &r.buf); err != nil {
 		fail("children", err)
 	} else {
 		p.Children = kids

@@ -1,11 +1,15 @@
 package snapshot_test
 
 import (
+	"bufio"
 	"context"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/procsnap/procsnap/fixtures/stage"
@@ -285,4 +289,46 @@ func firstField(s string) string {
 		}
 	}
 	return s
+}
+
+// TestTakeChildrenSingleThreaded checks the children of a single-threaded parent (a shell with
+// two sleeps), which take reads without listing task/, against the children of a
+// multi-threaded one (this Go test process), which it reads through task/.
+func TestTakeChildrenSingleThreaded(t *testing.T) {
+	skipUnlessReal(t)
+	sh := exec.Command("sh", "-c", "sleep 60 & sleep 60 & echo started; wait")
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		kids, _ := os.ReadFile("/proc/" + strconv.Itoa(sh.Process.Pid) + "/task/" + strconv.Itoa(sh.Process.Pid) + "/children")
+		for _, f := range strings.Fields(string(kids)) {
+			if pid, err := strconv.Atoi(f); err == nil {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		_ = sh.Process.Kill()
+		_ = sh.Wait()
+	})
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	self := os.Getpid()
+	s := takePIDs(t, sh.Process.Pid, self)
+	p := find(t, s, sh.Process.Pid)
+	if p.Threads != 1 || len(p.Children) != 2 {
+		t.Fatalf("shell: %d threads, children %v: want 1 thread and its two sleeps", p.Threads, p.Children)
+	}
+	for _, kid := range p.Children {
+		if comm, _ := os.ReadFile("/proc/" + strconv.Itoa(kid) + "/comm"); strings.TrimSpace(string(comm)) != "sleep" {
+			t.Errorf("shell child %d is %q, want sleep", kid, comm)
+		}
+	}
+	if me := find(t, s, self); me.Threads < 2 || !slices.Contains(me.Children, sh.Process.Pid) {
+		t.Errorf("test process: %d threads, children %v: want several threads and the shell %d", me.Threads, me.Children, sh.Process.Pid)
+	}
 }
