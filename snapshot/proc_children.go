@@ -22,7 +22,7 @@ func readChildren(dir string, pid, threads int, buf *[]byte) ([]int, error) {
 	}
 	var out []int
 	for _, tid := range tasks {
-		data, err := readWholeEOF(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
+		data, err := readRecords(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
 		if err != nil {
 			if isVanished(err) && threads != 1 {
 				continue // the thread exited; its children moved to another thread

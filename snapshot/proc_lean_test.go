@@ -166,7 +166,7 @@ func TestReadWholeSizes(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, read := range map[string]func(string, *[]byte) ([]byte, error){
-				"readWhole": readWhole, "readWholeEOF": readWholeEOF} {
+				"readWhole": readWhole, "readWholeEOF": readWholeEOF, "readRecords": readRecords} {
 				var buf []byte
 				got, err := read(path, &buf)
 				if err != nil {

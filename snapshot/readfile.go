@@ -16,26 +16,38 @@ import (
 // the system calls of a scan. Multi-record seq_files (task/TID/children) can stop a read short at
 // a page boundary, and cmdline is not a seq_file: they use readWholeEOF.
 func readWhole(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, false, false)
+	return readFile(path, buf, shortIsEnd, false)
 }
 
-// readWholeEOF is readWhole for files whose reads may stop short before the end (cmdline,
-// task/TID/children): it reads until read(2) returns 0.
+// readWholeEOF is readWhole for files whose reads may stop short before the end: it reads until
+// read(2) returns 0.
 func readWholeEOF(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, true, false)
+	return readFile(path, buf, 0, false)
+}
+
+// readRecords reads a multi-record seq_file of short records (task/TID/children: "PID "). Such
+// a read stops short only when the next record would overflow the kernel's page-sized buffer,
+// so a read that returns less than asked and less than a page minus the longest record is the
+// end, and the read that would return 0 is saved (one system call per process in a scan).
+func readRecords(path string, buf *[]byte) ([]byte, error) {
+	return readFile(path, buf, 4096-16, false)
 }
 
 // readCmdlineFile is readWholeEOF with the ordinary system calls: reading cmdline waits for the
 // target's mmap lock, which a process can hold for long (see sysraw.go).
 func readCmdlineFile(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, true, true)
+	return readFile(path, buf, 0, true)
 }
+
+// shortIsEnd makes readFile take any short read for the end (single-record seq_files).
+const shortIsEnd = int(^uint(0) >> 1)
 
 // readFile calls open, read and close directly: os.Open also tries to register each file with the
 // poller (two fcntl and an epoll_ctl call, a finalizer and three allocations), which for a scan of
 // 5,000 processes was a third of the system calls. Errors are *fs.PathError, as os.Open and
-// os.File.Read return them.
-func readFile(path string, buf *[]byte, untilZero, mayBlock bool) ([]byte, error) {
+// os.File.Read return them. A read shorter than asked and than endBelow bytes ends the file; with
+// endBelow 0 only a read of 0 does.
+func readFile(path string, buf *[]byte, endBelow int, mayBlock bool) ([]byte, error) {
 	open, read, closeFD := rawOpen, rawRead, rawClose
 	if mayBlock {
 		open = func(path string, _ int) (int, error) { return openRead(path) }
@@ -64,7 +76,7 @@ func readFile(path string, buf *[]byte, untilZero, mayBlock bool) ([]byte, error
 			break
 		}
 		b = b[:len(b)+n]
-		if n < want && !untilZero {
+		if n < want && n < endBelow {
 			break
 		}
 		if len(b) == cap(b) {

@@ -15,7 +15,7 @@ import (
 // 530,000 opens, reads, readlinks and closes, and take's system time was twice the floor's for
 // the same files. The raw calls below keep the P. They are used only for files whose read takes
 // no lock another process can hold for long (not cmdline, which waits for the target's mmap
-// lock: readWholeEOF reads it with the ordinary calls).
+// lock: readCmdlineFile reads it with the ordinary calls).
 
 const atFDCWD = ^uintptr(0x63) // AT_FDCWD, -100
 

@@ -317,6 +317,18 @@ func TestTakeChildrenSingleThreaded(t *testing.T) {
 	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
 		t.Fatal(err)
 	}
+	stage.WaitFor(t, "both sleeps exec'd", func() (bool, error) {
+		kids, err := os.ReadFile("/proc/" + strconv.Itoa(sh.Process.Pid) + "/task/" + strconv.Itoa(sh.Process.Pid) + "/children")
+		if err != nil {
+			return false, err
+		}
+		for _, f := range strings.Fields(string(kids)) {
+			if comm, _ := os.ReadFile("/proc/" + f + "/comm"); strings.TrimSpace(string(comm)) != "sleep" {
+				return false, nil
+			}
+		}
+		return len(strings.Fields(string(kids))) == 2, nil
+	})
 	self := os.Getpid()
 	s := takePIDs(t, sh.Process.Pid, self)
 	p := find(t, s, sh.Process.Pid)
@@ -330,5 +342,42 @@ func TestTakeChildrenSingleThreaded(t *testing.T) {
 	}
 	if me := find(t, s, self); me.Threads < 2 || !slices.Contains(me.Children, sh.Process.Pid) {
 		t.Errorf("test process: %d threads, children %v: want several threads and the shell %d", me.Threads, me.Children, sh.Process.Pid)
+	}
+}
+
+// TestTakeManyChildren checks a children file longer than a page (1,000 children of one shell:
+// 5,000 bytes or more), which the kernel returns in more than one read. The children are
+// subshells blocked reading a pipe: forks without exec, quick to make.
+func TestTakeManyChildren(t *testing.T) {
+	skipUnlessReal(t)
+	const n = 1000
+	sh := exec.Command("sh", "-c", "exec 3<&0; i=0; while [ $i -lt "+strconv.Itoa(n)+" ]; do (read x <&3) & i=$((i+1)); done; echo started; wait")
+	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	in, err := sh.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		in.Close()
+		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL) // the shell and its subshells: its own group
+		_ = sh.Wait()
+	})
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	file := "/proc/" + strconv.Itoa(sh.Process.Pid) + "/task/" + strconv.Itoa(sh.Process.Pid) + "/children"
+	if raw, err := os.ReadFile(file); err != nil || len(raw) <= 4096 {
+		t.Fatalf("children file of %d bytes (%v): the test needs more than a page", len(raw), err)
+	}
+	p := find(t, takePIDs(t, sh.Process.Pid), sh.Process.Pid)
+	if len(p.Children) != n {
+		t.Errorf("shell with %d children: snapshot lists %d", n, len(p.Children))
 	}
 }
