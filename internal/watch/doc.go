@@ -12,7 +12,9 @@
 //     follows a fork within milliseconds is seen as it happens. While anything is young the
 //     loop ticks at Options.HotInterval, otherwise at Options.Interval. inotify on the
 //     directories of the dynamic loader and of executables (IN_OPEN) wakes the loop early
-//     when something is exec'd.
+//     when something is exec'd, and a wake-up also re-reads the young processes still seen
+//     with their parent's command line: their exec is likely the one under way. The loop
+//     sleeps in a single ppoll(2) on an eventfd that the inotify reader writes.
 //   - A rescan (Options.Rescan) re-reads the stat of every known process through its kept-open
 //     file and lists /proc for processes the fast path missed: reparenting, state changes,
 //     zombies, setsid and setpgid of older processes.

@@ -72,10 +72,17 @@ func openLastPID(root string) (*lastPIDReader, error) {
 
 // read returns the last field of /proc/loadavg: the most recently allocated PID.
 func (r *lastPIDReader) read() (int, error) {
-	b, err := preadWhole(r.f, &r.buf, 256)
-	if err != nil {
+	// One pread: loadavg is about 30 bytes, so a read that does not fill the buffer has the
+	// whole file and the second read preadWhole would make to see EOF is not needed.
+	b := r.buf[:cap(r.buf)]
+	n, err := r.f.ReadAt(b, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, fmt.Errorf("%s: %w", r.f.Name(), err)
 	}
+	if n == len(b) {
+		return 0, fmt.Errorf("%s: %w: longer than %d bytes", r.f.Name(), ErrMalformed, len(b))
+	}
+	b = b[:n]
 	pid, err := parseLoadavgLastPID(b)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", r.f.Name(), err)

@@ -26,6 +26,8 @@ const (
 	maxYoung = 4096
 	// maxBurst bounds how many new PIDs one tick probes; the rescan finds the rest.
 	maxBurst = 4096
+	// minSleep is the shortest sleep between two ticks.
+	minSleep = 50 * time.Microsecond
 )
 
 // Options shapes a watch. Zero values take the defaults above.
@@ -94,12 +96,13 @@ type Watcher struct {
 	buf     []byte
 	out     []Event
 	stats   Stats
-	wakeups atomic.Int64 // written by the inotify reader
+	wakeups atomic.Int64 // inotify wake-ups, copied from the waiter for Stats
 	ticks   atomic.Int64 // read by Ticks from other goroutines
 
 	nextRescan time.Time
 	started    bool
 	nextYoung  time.Time // when the next young process is due (zero: none)
+	woken      bool      // the coming Tick follows an inotify wake-up
 	scanQ      []*proc   // live processes the current rescan pass re-reads
 	scanPos    int
 	scanFrom   time.Time
@@ -151,30 +154,33 @@ func (w *Watcher) Stats() Stats {
 // Run watches until ctx is done, calling emit with each batch of events in the order they
 // were seen. It returns nil when ctx ends it, or the first error of emit or of /proc/loadavg.
 func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
-	wake := make(chan struct{}, 1)
+	wt := &waiter{efd: -1}
 	if !w.opts.NoInotify {
-		stop, dirs, err := startInotify(w.opts.InotifyDirs, wake, &w.wakeups)
+		var dirs []string
+		var err error
+		wt, dirs, err = newWaiter(w.opts.InotifyDirs)
 		if err != nil {
 			w.stats.InotifyError = err.Error()
-		} else {
-			defer stop()
 		}
 		w.stats.InotifyDirs = dirs
 	}
+	defer wt.close()
 	if !w.started {
 		if err := w.Start(); err != nil {
 			return err
 		}
 	}
-	timer := time.NewTimer(w.opts.Interval)
-	defer timer.Stop()
+	due := time.Now().Add(w.opts.Interval)
 	for {
-		select {
-		case <-ctx.Done():
+		woke := wt.wait(time.Until(due))
+		w.wakeups.Store(wt.wakeups.Load())
+		if ctx.Err() != nil {
 			return nil
-		case <-timer.C:
-		case <-wake:
 		}
+		if !woke && time.Now().Before(due) {
+			continue // a long interval is slept in maxWait steps
+		}
+		w.woken = woke
 		if err := w.Tick(); err != nil {
 			return err
 		}
@@ -183,15 +189,9 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 		}
 		d := w.opts.Interval
 		if !w.nextYoung.IsZero() {
-			d = min(d, max(time.Until(w.nextYoung), w.opts.HotInterval))
+			d = min(d, max(time.Until(w.nextYoung), minSleep))
 		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(d)
+		due = time.Now().Add(d)
 	}
 }
 

@@ -1,0 +1,115 @@
+package watch
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// rescan lists the proc root, probes the processes the fast path missed and queues every
+// other live process for re-reading, which stepRescan spreads over the rescan period so the
+// fast path never waits for a whole pass. The initial rescan records what is alive, without
+// events, and re-reads nothing.
+func (w *Watcher) rescan(now time.Time, initial bool) error {
+	w.stats.Rescans++
+	w.nextRescan = now.Add(w.opts.Rescan)
+	pids, err := listPIDs(w.opts.Root)
+	if err != nil {
+		return err
+	}
+	how := byRescan
+	if initial {
+		how = atStart
+	}
+	for _, pid := range pids {
+		if w.live[pid] == nil {
+			w.probeNew(pid, now, how)
+		}
+	}
+	// Whatever is left of the previous pass is finished first.
+	for _, p := range w.scanQ[w.scanPos:] {
+		if p.alive() && !p.young {
+			w.observe(p, now)
+		}
+	}
+	w.scanQ = w.scanQ[:0]
+	for _, p := range w.live {
+		w.scanQ = append(w.scanQ, p)
+	}
+	w.scanPos, w.scanFrom = 0, now
+	w.prune(now)
+	return nil
+}
+
+// stepRescan re-reads the share of the queued processes due by now.
+func (w *Watcher) stepRescan(now time.Time) {
+	left := len(w.scanQ) - w.scanPos
+	if left <= 0 {
+		return
+	}
+	due := len(w.scanQ)
+	if el := now.Sub(w.scanFrom); el < w.opts.Rescan {
+		due = int(int64(len(w.scanQ))*int64(el)/int64(w.opts.Rescan)) + 1
+	}
+	for w.scanPos < due && w.scanPos < len(w.scanQ) {
+		p := w.scanQ[w.scanPos]
+		w.scanQ[w.scanPos] = nil
+		w.scanPos++
+		if p.alive() && !p.young {
+			w.observe(p, now)
+		}
+	}
+}
+
+// prune forgets exited processes after ForgetAfter unless a live process descends from them,
+// and the oldest ones beyond MaxExited in any case.
+func (w *Watcher) prune(now time.Time) {
+	pinned := map[snapshot.Key]bool{}
+	for _, p := range w.live {
+		for k, n := p.parent, 0; k.PID != 0 && n < maxChain; n++ {
+			a := w.known[k]
+			if a == nil || a.alive() || pinned[k] {
+				break
+			}
+			pinned[k] = true
+			k = a.parent
+		}
+	}
+	over := len(w.exited) - w.opts.MaxExited
+	keep := w.exited[:0]
+	for i, p := range w.exited {
+		if i < over || (!pinned[p.key] && now.Sub(p.exitedAt) >= w.opts.ForgetAfter) {
+			delete(w.known, p.key)
+			w.stats.Forgotten++
+			continue
+		}
+		keep = append(keep, p)
+	}
+	clear(w.exited[len(keep):])
+	w.exited = keep
+}
+
+// listPIDs lists the numeric entries of the proc root.
+func listPIDs(root string) ([]int, error) {
+	f, err := os.Open(root)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, fmt.Errorf("%w: listing %s: %w", snapshot.ErrProcUnreadable, root, err)
+	}
+	pids := make([]int, 0, len(names))
+	for _, n := range names {
+		if pid, err := strconv.Atoi(n); err == nil && pid > 0 {
+			pids = append(pids, pid)
+		}
+	}
+	slices.Sort(pids)
+	return pids, nil
+}
