@@ -41,6 +41,8 @@ func main() {
 	window := flag.Duration("window", 20*time.Second, "CPU measurement window")
 	pop := flag.Int("population", 2000, "idle processes for the loaded CPU measurement")
 	churn := flag.Duration("churn", 0, "also run a churn of this long and sample procsnap's RSS")
+	churnPause := flag.Duration("churn-pause", 0, "pause between two batches of 100 spawns in the churn (a lighter churn for a long soak)")
+	churnOnly := flag.Bool("churn-only", false, "run only the churn (the soak), not the catch and CPU runs")
 	isolate := flag.Bool("isolate", os.Geteuid() == 0, "also measure CPU in a PID namespace of the tool's own (needs root and unshare)")
 	work := flag.String("work", "", "directory for outputs (default: a temp dir)")
 	flag.Parse()
@@ -64,6 +66,9 @@ func main() {
 		numCPU(), loadavg(), countProcs(), *runs)
 
 	for _, t := range tools {
+		if *churnOnly {
+			break
+		}
 		var rates [][]float64
 		var idle, loaded, nsIdle, nsLoaded []float64
 		for r := 0; r < *runs; r++ {
@@ -82,7 +87,7 @@ func main() {
 		}
 	}
 	if *churn > 0 {
-		churnRun(tools[0], *spawner, *churn, dir)
+		churnRun(tools[0], *spawner, *churn, *churnPause, dir)
 	}
 }
 
@@ -207,10 +212,10 @@ func population(spawner string, n int) func() {
 }
 
 // churnRun runs procsnap watch while the spawner runs in a loop, sampling its RSS.
-func churnRun(t tool, spawner string, d time.Duration, dir string) {
+func churnRun(t tool, spawner string, d, pause time.Duration, dir string) {
 	c, stop := start(t, filepath.Join(dir, "churn.out"))
 	defer stop()
-	fmt.Printf("\nchurn: %s of spawns (5 buckets, 2 ms apart), %s RSS (VmRSS):\n", d, t.name)
+	fmt.Printf("\nchurn: %s of spawns (batches of 100 in 5 buckets, 2 ms apart, %s between batches), %s RSS (VmRSS):\n", d, pause, t.name)
 	end := time.Now().Add(d)
 	next := time.Now()
 	spawned := 0
@@ -223,6 +228,7 @@ func churnRun(t tool, spawner string, d time.Duration, dir string) {
 			fail(err)
 		}
 		spawned += 100
+		time.Sleep(pause)
 	}
 	fmt.Printf("  t=%-5s rss=%6d kB  spawned=%d\n", d.Round(time.Second), rssKB(c.Process.Pid), spawned)
 }
