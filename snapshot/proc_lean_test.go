@@ -166,7 +166,8 @@ func TestReadWholeSizes(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, read := range map[string]func(string, *[]byte) ([]byte, error){
-				"readWhole": readWhole, "readWholeEOF": readWholeEOF, "readRecords": readRecords} {
+				"readWhole": readWhole, "readRecords": readRecords, "readCmdlineFile": readCmdlineFile,
+				"until read returns 0": func(p string, b *[]byte) ([]byte, error) { return readFile(p, b, 0, false) }} {
 				var buf []byte
 				got, err := read(path, &buf)
 				if err != nil {

@@ -14,15 +14,9 @@ import (
 // that grows until it fits, so one read returns all of it unless the caller's buffer is full
 // (procps's file2str relies on the same). That saves the read that would return 0, a quarter of
 // the system calls of a scan. Multi-record seq_files (task/TID/children) can stop a read short at
-// a page boundary, and cmdline is not a seq_file: they use readWholeEOF.
+// a page boundary, and cmdline is not a seq_file: they have readers of their own below.
 func readWhole(path string, buf *[]byte) ([]byte, error) {
 	return readFile(path, buf, shortIsEnd, false)
-}
-
-// readWholeEOF is readWhole for files whose reads may stop short before the end: it reads until
-// read(2) returns 0.
-func readWholeEOF(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, 0, false)
 }
 
 // readRecords reads a multi-record seq_file of short records (task/TID/children: "PID "). Such
@@ -33,10 +27,13 @@ func readRecords(path string, buf *[]byte) ([]byte, error) {
 	return readFile(path, buf, 4096-16, false)
 }
 
-// readCmdlineFile is readWholeEOF with the ordinary system calls: reading cmdline waits for the
-// target's mmap lock, which a process can hold for long (see sysraw.go).
+// readCmdlineFile reads /proc/PID/cmdline with the ordinary system calls: reading it waits for
+// the target's mmap lock, which a process can hold for long (see sysraw.go). cmdline is not a
+// seq_file, but its read (get_mm_cmdline) copies page after page until the caller's buffer is
+// full or the arguments end, and a title set over them (setproctitle) is at most a page; so a
+// short read is the end here too, and the read that would return 0 is saved.
 func readCmdlineFile(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, 0, true)
+	return readFile(path, buf, shortIsEnd, true)
 }
 
 // shortIsEnd makes readFile take any short read for the end (single-record seq_files).

@@ -381,3 +381,38 @@ func TestTakeManyChildren(t *testing.T) {
 		t.Errorf("shell with %d children: snapshot lists %d", n, len(p.Children))
 	}
 }
+
+// TestTakeLongCmdline checks a command line longer than a page and than the first read's
+// buffer: a shell whose $0 is 10,000 bytes.
+func TestTakeLongCmdline(t *testing.T) {
+	skipUnlessReal(t)
+	long := strings.Repeat("x", 10000)
+	sh := exec.Command("sh", "-c", "echo started; sleep 60; true", long)
+	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL) // the shell and its sleep: its own group
+		_ = sh.Wait()
+	})
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	p := find(t, takePIDs(t, sh.Process.Pid), sh.Process.Pid)
+	if want := []string{"sh", "-c", "echo started; sleep 60; true", long}; !slices.Equal(p.Cmdline, want) {
+		t.Errorf("cmdline of %d arguments, lengths %v: want 4, the last of 10,000 bytes", len(p.Cmdline), lens(p.Cmdline))
+	}
+}
+
+func lens(ss []string) []int {
+	out := make([]int, len(ss))
+	for i, s := range ss {
+		out[i] = len(s)
+	}
+	return out
+}
