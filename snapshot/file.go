@@ -167,6 +167,16 @@ func unmarshal(data []byte, s *Snapshot) error {
 		}
 		return nil
 	}
+	if _, ok := decodeYAMLLean(data, s); ok {
+		return checkTrailer(data, s)
+	}
+	*s = Snapshot{}
+	return unmarshalYAML(data, s)
+}
+
+// unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document
+// the lean reader declines, and the reference it is tested against.
+func unmarshalYAML(data []byte, s *Snapshot) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(s); err != nil {

@@ -1,0 +1,168 @@
+package snapshot
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"gopkg.in/yaml.v3"
+)
+
+// A lean reader for the YAML layout encodeYAML writes. yaml.v3 builds a node tree of the whole
+// document before decoding it, about 25 times the file's size in memory (a 16 MB snapshot of
+// 5,000 processes peaked at 618 MB in a diff of two); this reader parses each process record
+// straight into the model.
+//
+// It yields exactly what yaml.v3 would, or declines:
+//   - the header, everything before the column-0 line "processes:", is small and goes through
+//     yaml.v3 alone, into a struct holding only Header (KnownFields, so a stray key declines);
+//   - every line after "processes:" up to the trailer must start with two spaces; records start
+//     at lines beginning "  - pid: ". A record is parsed strictly in the writer's layout and field
+//     order (parseProcess); one it does not accept is decoded alone by yaml.v3 as a one-item
+//     sequence (decodeRecordYAML), which is what the writer itself falls back to;
+//   - anything else (no trailer, a line at column 0, a record yaml.v3 rejects alone or that uses
+//     an alias) declines the whole document, and the caller decodes it with yaml.v3 as before,
+//     so every error message is yaml.v3's.
+//
+// Decoding a record alone is equivalent to decoding it in place because nothing in the document
+// reaches across records: the header is refused if it holds a directive or a document marker,
+// records using aliases are refused, and a record's lines cannot continue a scalar or collection
+// of another (each starts at column 2, below every scalar's and collection's indentation).
+
+// leanStats counts how the process records of a document were decoded.
+type leanStats struct {
+	lean   int // parsed by parseProcess
+	chunks int // decoded alone by yaml.v3
+}
+
+const (
+	processesLine = "processes:\n"
+	recordPrefix  = "  - pid: "
+)
+
+// decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described
+// above. When ok is false s holds a partial result: reset it and decode data with yaml.v3.
+func decodeYAMLLean(data []byte, s *Snapshot) (st leanStats, ok bool) {
+	if !fastFieldsKnown || !bytes.HasPrefix(data, []byte("header:")) {
+		return st, false
+	}
+	i := bytes.Index(data, []byte("\n"+processesLine))
+	if i < 0 || !decodeHeaderYAML(data[:i+1], &s.Header) {
+		return st, false
+	}
+	records, ok := splitRecords(data[i+1+len(processesLine):])
+	if !ok {
+		return st, false
+	}
+	s.Processes = make([]Process, len(records))
+	d := newLeanDecoder()
+	for j, rec := range records {
+		if d.parseProcess(rec, &s.Processes[j]) {
+			st.lean++
+			continue
+		}
+		s.Processes[j] = Process{}
+		if !decodeRecordYAML(rec, &s.Processes[j]) {
+			return st, false
+		}
+		st.chunks++
+	}
+	return st, true
+}
+
+// decodeHeaderYAML decodes head, the part of a document before "processes:", with yaml.v3.
+// It declines a head with a directive or a document marker at column 0: alone, "...\n" would
+// end the only document, and a %TAG directive changes what tags in the records mean.
+func decodeHeaderYAML(head []byte, h *Header) bool {
+	for rest := head; len(rest) > 0; {
+		line, more, _ := bytes.Cut(rest, []byte("\n"))
+		if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) ||
+			bytes.HasPrefix(line, []byte("%")) {
+			return false
+		}
+		rest = more
+	}
+	var doc struct {
+		Header Header `yaml:"header"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(head))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return false
+	}
+	*h = doc.Header
+	return true
+}
+
+// splitRecords cuts body, the part of a document after "processes:\n", into process records.
+// Every line must start with two spaces (or be empty, inside a record) until the trailer, after
+// which only newlines may follow. Each record ends with a newline.
+func splitRecords(body []byte) ([][]byte, bool) {
+	if !bytes.HasPrefix(body, []byte(recordPrefix)) {
+		return nil, false
+	}
+	trailer := []byte(yamlTrailer[:len(yamlTrailer)-1])
+	records := make([][]byte, 0, bytes.Count(body, []byte("\n"+recordPrefix))+1)
+	start := 0
+	for pos := 0; pos < len(body); {
+		line := body[pos:]
+		end := bytes.IndexByte(line, '\n')
+		if end < 0 {
+			end = len(line)
+		} else {
+			line = line[:end]
+		}
+		switch {
+		case bytes.HasPrefix(line, []byte(recordPrefix)):
+			if pos > start {
+				records = append(records, body[start:pos])
+			}
+			start = pos
+		case bytes.HasPrefix(line, []byte("  ")) || len(line) == 0 && end < len(body)-pos:
+		case bytes.Equal(line, trailer):
+			if len(bytes.Trim(body[pos+end:], "\n")) > 0 {
+				return nil, false
+			}
+			return append(records, body[start:pos]), true
+		default:
+			return nil, false
+		}
+		pos += end + 1
+	}
+	return nil, false // no trailer
+}
+
+// decodeRecordYAML decodes rec, one record of the "processes:" sequence, with yaml.v3 as a
+// one-item sequence. It declines a record that yaml.v3 rejects, that holds more than one item, or
+// that uses an alias: yaml.v3 limits aliasing by a ratio over the whole document, which a record
+// alone does not show.
+func decodeRecordYAML(rec []byte, p *Process) bool {
+	var n yaml.Node
+	if err := yaml.Unmarshal(rec, &n); err != nil || hasAlias(&n) {
+		return false
+	}
+	var one []Process
+	dec := yaml.NewDecoder(bytes.NewReader(rec))
+	dec.KnownFields(true)
+	if err := dec.Decode(&one); err != nil || len(one) != 1 {
+		return false
+	}
+	*p = one[0]
+	return true
+}
+
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,383 @@
+package snapshot
+
+import "bytes"
+
+// The strict record parser of the lean YAML reader (decode_yaml_fast.go). It accepts a record
+// only in the layout appendProcess writes: "  - pid: N", then one "    key: value" or "    key:"
+// line per field, fields in fastProcessFields order (strictly increasing, so a duplicate key is
+// refused), lists as "      - item" lines, maps as "      key: value" lines in sorted key order,
+// fds as "      - fd: N" followed by "        key: value" lines in fastFDFields order. Any field
+// may be absent, as yaml.v3 allows; an empty list or map, a comment, a flow collection, a block
+// scalar or a trailing space is refused.
+
+// Indices into fastProcessFields; TestLeanFieldIndices checks that they agree.
+const (
+	ypPID = iota
+	ypStartTicks
+	ypStartTime
+	ypPPID
+	ypPGID
+	ypSID
+	ypTPGID
+	ypTTYNr
+	ypTTY
+	ypChildren
+	ypState
+	ypKthread
+	ypThreads
+	ypTracerPID
+	ypWchan
+	ypStack
+	ypComm
+	ypExe
+	ypExeDeleted
+	ypCmdline
+	ypCwd
+	ypUID
+	ypEUID
+	ypGID
+	ypEGID
+	ypSigCaught
+	ypSigIgnored
+	ypSigBlocked
+	ypSigChld
+	ypNSpid
+	ypNSpgid
+	ypNSsid
+	ypNamespaces
+	ypFDs
+	ypUnread
+)
+
+// processFieldIndex and fdFieldIndex map a key to its index in fastProcessFields and
+// fastFDFields.
+var (
+	processFieldIndex = fieldIndex(fastProcessFields)
+	fdFieldIndex      = fieldIndex(fastFDFields)
+)
+
+func fieldIndex(names []string) map[string]int {
+	m := make(map[string]int, len(names))
+	for i, n := range names {
+		m[n] = i
+	}
+	return m
+}
+
+// lines walks the newline-terminated lines of a record.
+type lines struct{ rest []byte }
+
+// peek returns the next line without its newline, or nil at the end.
+func (l *lines) peek() []byte {
+	if i := bytes.IndexByte(l.rest, '\n'); i >= 0 {
+		return l.rest[:i]
+	}
+	return l.rest
+}
+
+func (l *lines) next() []byte {
+	line := l.peek()
+	l.rest = l.rest[min(len(line)+1, len(l.rest)):]
+	return line
+}
+
+func (l *lines) done() bool { return len(l.rest) == 0 }
+
+// count returns how many of the lines that follow, as long as they start with within, start
+// with item.
+func (l *lines) count(within, item string) int {
+	n := 0
+	for rest := l.rest; len(rest) > 0 && bytes.HasPrefix(rest, []byte(within)); {
+		if bytes.HasPrefix(rest, []byte(item)) {
+			n++
+		}
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+	}
+	return n
+}
+
+// keyLine splits "<indent spaces>key: value" or "<indent spaces>key:" into key and value
+// (nil for the second form). The key is lower-case letters and '_'.
+func keyLine(line []byte, indent int) (key, val []byte, ok bool) {
+	if len(line) <= indent || !bytes.HasPrefix(line, []byte(spaces[:indent])) {
+		return nil, nil, false
+	}
+	line = line[indent:]
+	i := 0
+	for i < len(line) && (line[i] >= 'a' && line[i] <= 'z' || line[i] == '_') {
+		i++
+	}
+	if i == 0 || i == len(line) || line[i] != ':' {
+		return nil, nil, false
+	}
+	key, rest := line[:i], line[i+1:]
+	if len(rest) == 0 {
+		return key, nil, true
+	}
+	if len(rest) < 2 || rest[0] != ' ' {
+		return nil, nil, false
+	}
+	return key, rest[1:], true
+}
+
+const spaces = "        "
+
+// parseProcess parses rec, one record, into p (zero), reporting whether it was in the layout.
+func (d *leanDecoder) parseProcess(rec []byte, p *Process) bool {
+	l := lines{rest: rec}
+	pid, ok := bytes.CutPrefix(l.next(), []byte(recordPrefix))
+	if !ok || !parseInt(pid, &p.PID) {
+		return false
+	}
+	last := ypPID
+	for !l.done() {
+		key, val, ok := keyLine(l.next(), 4)
+		if !ok {
+			return false
+		}
+		i, known := processFieldIndex[string(key)]
+		if !known || i <= last {
+			return false
+		}
+		last = i
+		if val != nil {
+			ok = d.processScalar(p, i, val)
+		} else {
+			ok = d.processCollection(&l, p, i)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// processScalar sets the scalar field i of p from val.
+func (d *leanDecoder) processScalar(p *Process, i int, val []byte) bool {
+	switch i {
+	case ypStartTicks:
+		return parseUint(val, &p.StartTicks)
+	case ypStartTime:
+		return parseTime(val, &p.StartTime)
+	case ypKthread:
+		return parseBool(val, &p.Kthread)
+	case ypExeDeleted:
+		return parseBool(val, &p.ExeDeleted)
+	}
+	if n := processInt(p, i); n != nil {
+		return parseInt(val, n)
+	}
+	if s := processString(p, i); s != nil {
+		return d.str(val, s)
+	}
+	return false
+}
+
+func processInt(p *Process, i int) *int {
+	switch i {
+	case ypPPID:
+		return &p.PPID
+	case ypPGID:
+		return &p.PGID
+	case ypSID:
+		return &p.SID
+	case ypTPGID:
+		return &p.TPGID
+	case ypTTYNr:
+		return &p.TTYNr
+	case ypThreads:
+		return &p.Threads
+	case ypTracerPID:
+		return &p.TracerPID
+	case ypUID:
+		return &p.UID
+	case ypEUID:
+		return &p.EUID
+	case ypGID:
+		return &p.GID
+	case ypEGID:
+		return &p.EGID
+	}
+	return nil
+}
+
+func processString(p *Process, i int) *string {
+	switch i {
+	case ypTTY:
+		return &p.TTY
+	case ypState:
+		return &p.State
+	case ypWchan:
+		return &p.Wchan
+	case ypComm:
+		return &p.Comm
+	case ypExe:
+		return &p.Exe
+	case ypCwd:
+		return &p.Cwd
+	case ypSigCaught:
+		return &p.SigCaught
+	case ypSigIgnored:
+		return &p.SigIgnored
+	case ypSigBlocked:
+		return &p.SigBlocked
+	case ypSigChld:
+		return &p.SigChld
+	}
+	return nil
+}
+
+// processCollection parses the lines of the list or map field i of p.
+func (d *leanDecoder) processCollection(l *lines, p *Process, i int) bool {
+	switch i {
+	case ypChildren:
+		return d.ints(l, &p.Children)
+	case ypNSpid:
+		return d.ints(l, &p.NSpid)
+	case ypNSpgid:
+		return d.ints(l, &p.NSpgid)
+	case ypNSsid:
+		return d.ints(l, &p.NSsid)
+	case ypStack:
+		return d.strs(l, &p.Stack)
+	case ypCmdline:
+		return d.strs(l, &p.Cmdline)
+	case ypNamespaces:
+		return d.uintMap(l, &p.Namespaces)
+	case ypUnread:
+		return d.strMap(l, &p.Unread)
+	case ypFDs:
+		return d.fds(l, &p.FDs)
+	}
+	return false
+}
+
+const listItem = "      - "
+
+func (d *leanDecoder) ints(l *lines, out *[]int) bool {
+	n := l.count(listItem, listItem)
+	if n == 0 {
+		return false
+	}
+	*out = make([]int, n)
+	for i := range *out {
+		if !parseInt(l.next()[len(listItem):], &(*out)[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *leanDecoder) strs(l *lines, out *[]string) bool {
+	n := l.count(listItem, listItem)
+	if n == 0 {
+		return false
+	}
+	*out = make([]string, n)
+	for i := range *out {
+		if !d.str(l.next()[len(listItem):], &(*out)[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mapLines calls set for each "      key: value" line that follows, requiring plain keys in
+// strictly increasing order, as yaml.v3 writes a map (and so no duplicates).
+func (d *leanDecoder) mapLines(l *lines, set func(key string, val []byte) bool) bool {
+	var last string
+	for !l.done() && bytes.HasPrefix(l.rest, []byte(spaces[:6])) {
+		key, val, ok := keyLine(l.next(), 6)
+		if !ok || val == nil || last != "" && string(key) <= last {
+			return false
+		}
+		if last = d.intern(key); !plainKey(last) || !set(last, val) {
+			return false
+		}
+	}
+	return last != ""
+}
+
+func (d *leanDecoder) uintMap(l *lines, out *map[string]uint64) bool {
+	m := make(map[string]uint64, l.count(spaces[:6], spaces[:6]))
+	*out = m
+	return d.mapLines(l, func(k string, val []byte) bool {
+		var v uint64
+		if !parseUint(val, &v) {
+			return false
+		}
+		m[k] = v
+		return true
+	})
+}
+
+func (d *leanDecoder) strMap(l *lines, out *map[string]string) bool {
+	m := make(map[string]string, l.count(spaces[:6], spaces[:6]))
+	*out = m
+	return d.mapLines(l, func(k string, val []byte) bool {
+		var v string
+		if !d.str(val, &v) {
+			return false
+		}
+		m[k] = v
+		return true
+	})
+}
+
+const fdItem = "      - fd: "
+
+// fds parses the fd records that follow: "      - fd: N", then "        key: value" lines.
+func (d *leanDecoder) fds(l *lines, out *[]FD) bool {
+	n := l.count(spaces[:6], listItem)
+	if n == 0 {
+		return false
+	}
+	*out = make([]FD, n)
+	for i := range *out {
+		fd := &(*out)[i]
+		num, ok := bytes.CutPrefix(l.next(), []byte(fdItem))
+		if !ok || !parseInt(num, &fd.FD) {
+			return false
+		}
+		last := 0
+		for !l.done() && bytes.HasPrefix(l.rest, []byte(spaces[:8])) {
+			key, val, ok := keyLine(l.next(), 8)
+			if !ok || val == nil {
+				return false
+			}
+			j, known := fdFieldIndex[string(key)]
+			if !known || j <= last || !d.fdField(fd, j, val) {
+				return false
+			}
+			last = j
+		}
+	}
+	return true
+}
+
+// fdField sets field i (an index into fastFDFields) of fd from val.
+func (d *leanDecoder) fdField(fd *FD, i int, val []byte) bool {
+	switch fastFDFields[i] {
+	case "target":
+		return d.str(val, &fd.Target)
+	case "kind":
+		return d.str(val, &fd.Kind)
+	case "inode":
+		return parseUint(val, &fd.Inode)
+	case "flags":
+		return d.str(val, &fd.Flags)
+	case "cloexec":
+		return parseBool(val, &fd.CloExec)
+	case "pos":
+		return parseInt64(val, &fd.Pos)
+	case "mnt_id":
+		return parseInt(val, &fd.MntID)
+	case "unread":
+		return d.str(val, &fd.Unread)
+	}
+	return false
+}
