@@ -141,9 +141,11 @@ func splitRecords(body []byte) ([][]byte, bool) {
 // that uses an alias: yaml.v3 limits aliasing by a ratio over the whole document, which a record
 // alone does not show.
 func decodeRecordYAML(rec []byte, p *Process) bool {
-	var n yaml.Node
-	if err := yaml.Unmarshal(rec, &n); err != nil || hasAlias(&n) {
-		return false
+	if bytes.IndexByte(rec, '*') >= 0 || bytes.IndexByte(rec, '&') >= 0 { // perhaps an alias
+		var n yaml.Node
+		if err := yaml.Unmarshal(rec, &n); err != nil || hasAlias(&n) {
+			return false
+		}
 	}
 	var one []Process
 	dec := yaml.NewDecoder(bytes.NewReader(rec))
