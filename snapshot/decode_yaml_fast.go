@@ -16,18 +16,20 @@ import (
 // It yields exactly what yaml.v3 would, or declines:
 //   - the header, everything before the column-0 line "processes:", is small and goes through
 //     yaml.v3 alone, into a struct holding only Header (KnownFields, so a stray key declines);
-//   - every line after "processes:" up to the trailer must start with two spaces; records start
+//   - every line after "processes:" up to the trailer must start with two spaces (or be empty,
+//     as yaml.v3 writes the blank lines of a multi-line string, inside a record); records start
 //     at lines beginning "  - pid: ". A record is parsed strictly in the writer's layout and field
 //     order (parseProcess); one it does not accept is decoded alone by yaml.v3 as a one-item
 //     sequence (decodeRecordYAML), which is what the writer itself falls back to;
-//   - anything else (no trailer, a line at column 0, a record yaml.v3 rejects alone or that uses
-//     an alias) declines the whole document, and the caller decodes it with yaml.v3 as before,
+//   - anything else (no trailer, a line at column 0, a record yaml.v3 rejects alone or that holds
+//     an anchor or alias) declines the whole document, and the caller decodes it with yaml.v3 as before,
 //     so every error message is yaml.v3's.
 //
 // Decoding a record alone is equivalent to decoding it in place because nothing in the document
 // reaches across records: the header is refused if it holds a directive or a document marker,
-// records using aliases are refused, and a record's lines cannot continue a scalar or collection
-// of another (each starts at column 2, below every scalar's and collection's indentation).
+// records with anchors or aliases are refused, and a record's lines cannot continue a scalar or
+// collection of another (each starts at column 2, below every scalar's and collection's
+// indentation). FuzzDecodeLean checks this against yaml.v3.
 
 // leanStats counts how the process records of a document were decoded.
 type leanStats struct {
@@ -106,7 +108,7 @@ func splitRecords(body []byte) ([][]byte, bool) {
 		return nil, false
 	}
 	trailer := []byte(yamlTrailer[:len(yamlTrailer)-1])
-	records := make([][]byte, 0, bytes.Count(body, []byte("\n"+recordPrefix))+1)
+	var records [][]byte
 	start := 0
 	for pos := 0; pos < len(body); {
 		line := body[pos:]
