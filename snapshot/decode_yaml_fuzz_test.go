@@ -52,17 +52,33 @@ func encodeYAMLBytes(tb testing.TB, s *Snapshot) []byte {
 	return b.Bytes()
 }
 
-// FuzzDecodeLean checks the lean YAML reader against yaml.v3 (checkLeanAgrees) on any input.
-// Its seed corpus in testdata/fuzz/FuzzDecodeLean holds whole snapshots, which the fuzzer
-// mutates into records the lean reader must either decode as yaml.v3 does or decline.
+// fuzzHeader and yamlTrailer wrap the records of FuzzDecodeLean's inputs that hold records only.
+const fuzzHeader = "header:\n  schema: procsnap/v1.1\n  counts:\n    processes: 1\nprocesses:\n"
+
+// processesSection returns what follows "processes:\n" in doc, without the trailer.
+func processesSection(doc []byte) []byte {
+	_, after, _ := bytes.Cut(doc, []byte("\nprocesses:\n"))
+	return bytes.TrimSuffix(after, []byte(yamlTrailer))
+}
+
+// FuzzDecodeLean checks the lean YAML reader against yaml.v3 (checkLeanAgrees) on any input:
+// a whole document, or (records set) the records of one, which it wraps in a header and the
+// trailer so that the fuzzer spends its mutations on what the record parser reads. The seed
+// corpus in testdata/fuzz/FuzzDecodeLean holds both kinds.
 func FuzzDecodeLean(f *testing.F) {
 	at := time.Date(2026, 11, 24, 1, 2, 3, 4, time.UTC)
 	for _, s := range []*Snapshot{awkwardSnapshot(), {Header: Header{Schema: Schema, TakenAt: at,
 		Counts: Counts{Processes: 1}}, Processes: []Process{everyField(at)}}} {
-		f.Add(encodeYAMLBytes(f, s))
+		doc := encodeYAMLBytes(f, s)
+		f.Add(doc, false)
+		f.Add(processesSection(doc), true)
 	}
-	f.Add([]byte(badsnap.Valid))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add([]byte(badsnap.Valid), false)
+	f.Add(processesSection([]byte(badsnap.Valid)), true)
+	f.Fuzz(func(t *testing.T, data []byte, records bool) {
+		if records {
+			data = append(append([]byte(fuzzHeader), data...), yamlTrailer...)
+		}
 		checkLeanAgrees(t, data)
 	})
 }
