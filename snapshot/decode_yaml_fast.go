@@ -91,7 +91,8 @@ func isTrailer(b []byte) bool {
 // recordLen returns the length of the record at the start of body: its first line and every
 // line after it that starts with two spaces but not with "  - pid: ", or is empty (yaml.v3
 // does not indent the blank lines of a multi-line string). It returns -1 when the record is
-// not followed by another or by the trailer.
+// not followed by another or by the trailer, or when a line YAML starts at one of its other
+// line breaks is not indented either.
 func recordLen(body []byte) int {
 	for pos := 0; pos < len(body); {
 		line := body[pos:]
@@ -102,12 +103,43 @@ func recordLen(body []byte) int {
 			return -1
 		}
 		end := bytes.IndexByte(line, '\n')
-		if end < 0 {
+		if end < 0 || !breaksIndented(line[:end]) {
 			return -1
 		}
 		pos += end + 1
 	}
 	return -1
+}
+
+// breaksIndented reports whether each line break other than '\n' that YAML sees in line ('\r',
+// NEL, LS, PS; yaml.v3 writes a raw LS inside a quoted string) is followed by another break, the
+// end of the line, or two spaces.
+func breaksIndented(line []byte) bool {
+	for i := 0; i < len(line); i++ {
+		n := yamlBreak(line[i:])
+		if n == 0 {
+			continue
+		}
+		rest := line[i+n:]
+		if len(rest) > 0 && yamlBreak(rest) == 0 && !bytes.HasPrefix(rest, []byte("  ")) {
+			return false
+		}
+		i += n - 1
+	}
+	return true
+}
+
+// yamlBreak returns the length of the line break other than '\n' at the start of b, or 0.
+func yamlBreak(b []byte) int {
+	switch {
+	case b[0] == '\r':
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
 }
 
 // decodeHeaderYAML decodes head, the part of a document before "processes:", with yaml.v3.

@@ -199,6 +199,11 @@ func TestLeanHandEdited(t *testing.T) {
 		{"stray header key", "processes:\n", "extra: 1\nprocesses:\n", "whole"},
 		{"processes inline", "processes:\n  - pid: 1\n", "processes: [{pid: 1}]\nx:\n  - pid: 1\n", "whole"},
 		{"CRLF", "\n", "\r\n", "whole"},
+		{"carriage return before a value", "  - pid: 201\n", "  - pid: \r201\n", "whole"},
+		{"carriage return before an indented value", "  - pid: 201\n", "  - pid: \r  201\n", "whole"},
+		{"carriage return line end", "    comm: defunct\n", "    comm: defunct\r\n", "chunk"},
+		{"line separator at column 0", "    comm: init\n", "    comm: 'in\u2028it'\n", "whole"},
+		{"line separator before an indented line", "    comm: init\n", "    comm: 'in\u2028    it'\n", "chunk"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := []byte(strings.Replace(badsnap.Valid, c.old, c.new, 1))

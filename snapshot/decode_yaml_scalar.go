@@ -8,7 +8,7 @@ import (
 
 // Scalars of the lean YAML reader (decode_yaml_fast.go), each accepted only in a form whose
 // meaning to yaml.v3 is certain: integers in canonical decimal, true and false, a timestamp as
-// time.RFC3339Nano writes it, and strings that are plain (plainSafe), single-quoted or
+// time.RFC3339Nano writes it, and strings that are plain (plainScalar), single-quoted or
 // double-quoted on one line. Anything else declines the record.
 
 // yamlTimestamp is the first layout yaml.v3 tries for a plain scalar that starts "dddd-"; a
