@@ -143,16 +143,18 @@ func yamlBreak(b []byte) int {
 }
 
 // decodeHeaderYAML decodes head, the part of a document before "processes:", with yaml.v3.
-// It declines a head with a directive or a document marker at column 0: alone, "...\n" would
-// end the only document, and a %TAG directive changes what tags in the records mean.
+// It declines a head with a directive or a document marker at the start of a line (alone,
+// "...\n" would end the only document, and a %TAG directive changes what tags in the records
+// mean) or with an alias (yaml.v3 limits aliasing by a ratio over the whole document).
 func decodeHeaderYAML(head []byte, h *Header) bool {
-	for rest := head; len(rest) > 0; {
-		line, more, _ := bytes.Cut(rest, []byte("\n"))
-		if bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")) ||
-			bytes.HasPrefix(line, []byte("%")) {
+	if headerMarkers(head) {
+		return false
+	}
+	if bytes.IndexByte(head, '*') >= 0 {
+		var n yaml.Node
+		if err := yaml.Unmarshal(head, &n); err != nil || hasAlias(&n) {
 			return false
 		}
-		rest = more
 	}
 	var doc struct {
 		Header Header `yaml:"header"`
@@ -168,6 +170,25 @@ func decodeHeaderYAML(head []byte, h *Header) bool {
 	}
 	*h = doc.Header
 	return true
+}
+
+// headerMarkers reports whether a line of head (as YAML breaks lines: at '\n', '\r', NEL, LS or
+// PS) starts with "---", "..." or "%".
+func headerMarkers(head []byte) bool {
+	for len(head) > 0 {
+		if bytes.HasPrefix(head, []byte("---")) || bytes.HasPrefix(head, []byte("...")) || head[0] == '%' {
+			return true
+		}
+		n := 0
+		for n < len(head) && head[n] != '\n' && yamlBreak(head[n:]) == 0 {
+			n++
+		}
+		if n == len(head) {
+			break
+		}
+		head = head[n+max(1, yamlBreak(head[n:])):]
+	}
+	return false
 }
 
 // decodeRecordYAML decodes rec, one record of the "processes:" sequence, with yaml.v3 as a
