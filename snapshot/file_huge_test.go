@@ -70,7 +70,7 @@ func TestDecodeHugeStream(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			_, err := decode(c.r(), c.name, c.limit)
+			_, err := decode(c.r(), c.name, c.limit, 0)
 			runtime.ReadMemStats(&after)
 			if !errors.Is(err, ErrTooLarge) || !strings.HasPrefix(err.Error(), c.name+": ") {
 				t.Fatalf("decode = %v, want ErrTooLarge naming %s", err, c.name)
