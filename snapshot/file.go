@@ -25,9 +25,10 @@ const (
 )
 
 // MaxFileSize bounds how much a snapshot file may expand to when loaded (after gunzip). Decoding
-// YAML takes about 25 times the file's size in memory (measured: a 16 MB snapshot of 5,084
-// processes and 72,975 fds peaked at 398 MB RSS), so 128 MiB, eight times that busy host, keeps
-// a load of a hostile or runaway file near 3 GB.
+// YAML with yaml.v3, as every file not in procsnap's own layout is (decode_yaml_fast.go), takes
+// about 25 times the file's size in memory (measured: a 16 MB snapshot of 5,084 processes and
+// 72,975 fds peaked at 398 MB RSS), so 128 MiB, eight times that busy host, keeps a load of a
+// hostile or runaway file near 3 GB.
 const MaxFileSize = 128 << 20
 
 // yamlTrailer ends every YAML snapshot from schema procsnap/v1.1 on. It is a comment, so any YAML
