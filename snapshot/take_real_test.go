@@ -296,27 +296,7 @@ func firstField(s string) string {
 // multi-threaded one (this Go test process), which it reads through task/.
 func TestTakeChildrenSingleThreaded(t *testing.T) {
 	skipUnlessReal(t)
-	sh := exec.Command("sh", "-c", "sleep 60 & sleep 60 & echo started; wait")
-	out, err := sh.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		kids, _ := os.ReadFile("/proc/" + strconv.Itoa(sh.Process.Pid) + "/task/" + strconv.Itoa(sh.Process.Pid) + "/children")
-		for _, f := range strings.Fields(string(kids)) {
-			if pid, err := strconv.Atoi(f); err == nil {
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
-		_ = sh.Process.Kill()
-		_ = sh.Wait()
-	})
-	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
+	sh := startShell(t, "sleep 60 & sleep 60 & echo started; wait")
 	stage.WaitFor(t, "both sleeps exec'd", func() (bool, error) {
 		kids, err := os.ReadFile("/proc/" + strconv.Itoa(sh.Process.Pid) + "/task/" + strconv.Itoa(sh.Process.Pid) + "/children")
 		if err != nil {
@@ -351,27 +331,7 @@ func TestTakeChildrenSingleThreaded(t *testing.T) {
 func TestTakeManyChildren(t *testing.T) {
 	skipUnlessReal(t)
 	const n = 1000
-	sh := exec.Command("sh", "-c", "exec 3<&0; i=0; while [ $i -lt "+strconv.Itoa(n)+" ]; do (read x <&3) & i=$((i+1)); done; echo started; wait")
-	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	in, err := sh.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := sh.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		in.Close()
-		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL) // the shell and its subshells: its own group
-		_ = sh.Wait()
-	})
-	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
+	sh := startShell(t, "exec 3<&0; i=0; while [ $i -lt "+strconv.Itoa(n)+" ]; do (read x <&3) & i=$((i+1)); done; echo started; wait")
 	file := "/proc/" + strconv.Itoa(sh.Process.Pid) + "/task/" + strconv.Itoa(sh.Process.Pid) + "/children"
 	if raw, err := os.ReadFile(file); err != nil || len(raw) <= 4096 {
 		t.Fatalf("children file of %d bytes (%v): the test needs more than a page", len(raw), err)
@@ -387,22 +347,7 @@ func TestTakeManyChildren(t *testing.T) {
 func TestTakeLongCmdline(t *testing.T) {
 	skipUnlessReal(t)
 	long := strings.Repeat("x", 10000)
-	sh := exec.Command("sh", "-c", "echo started; sleep 60; true", long)
-	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := sh.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL) // the shell and its sleep: its own group
-		_ = sh.Wait()
-	})
-	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
+	sh := startShell(t, "echo started; sleep 60; true", long)
 	p := find(t, takePIDs(t, sh.Process.Pid), sh.Process.Pid)
 	if want := []string{"sh", "-c", "echo started; sleep 60; true", long}; !slices.Equal(p.Cmdline, want) {
 		t.Errorf("cmdline of %d arguments, lengths %v: want 4, the last of 10,000 bytes", len(p.Cmdline), lens(p.Cmdline))
@@ -415,4 +360,33 @@ func lens(ss []string) []int {
 		out[i] = len(s)
 	}
 	return out
+}
+
+// startShell runs sh -c script (with args) in a process group of its own, its stdin a pipe kept
+// open until the end of the test, and returns once the script has printed a line. Cleanup
+// kills the group by its PGID (the shell and everything it started) and reaps the shell.
+func startShell(t *testing.T, script string, args ...string) *exec.Cmd {
+	t.Helper()
+	sh := exec.Command("sh", append([]string{"-c", script}, args...)...)
+	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	in, err := sh.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		in.Close()
+		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL)
+		_ = sh.Wait()
+	})
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	return sh
 }
