@@ -54,14 +54,13 @@ func slicesClone(s []string) []string { return append([]string(nil), s...) }
 // the same runs): woken on the CPU of the process that opened the library, the loop waited
 // for it, while the reader's hand-off lets the loop run on the other CPU at once.
 type waiter struct {
-	efd     int // eventfd written by the inotify reader, -1 when polling only
-	stop    func()
-	wakeups atomic.Int64
+	efd  int // eventfd written by the inotify reader, -1 when polling only
+	stop func()
 }
 
-// newWaiter watches dirs for IN_OPEN. It returns a waiter that only sleeps, and the error,
-// when inotify is unavailable or no directory can be watched.
-func newWaiter(dirs []string) (*waiter, []string, error) {
+// newWaiter watches dirs for IN_OPEN, counting each wake-up in wakeups. It returns a waiter
+// that only sleeps, and the error, when inotify is unavailable or no directory can be watched.
+func newWaiter(dirs []string, wakeups *atomic.Int64) (*waiter, []string, error) {
 	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		return &waiter{efd: -1}, nil, err
@@ -69,7 +68,7 @@ func newWaiter(dirs []string) (*waiter, []string, error) {
 	w := &waiter{efd: efd}
 	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
 	stop, watched, err := startInotify(dirs, func() {
-		w.wakeups.Add(1)
+		wakeups.Add(1)
 		_, _ = unix.Write(efd, one)
 	})
 	if err != nil {

@@ -96,7 +96,7 @@ type Watcher struct {
 	buf     []byte
 	out     []Event
 	stats   Stats
-	wakeups atomic.Int64 // inotify wake-ups, copied from the waiter for Stats
+	wakeups atomic.Int64 // inotify wake-ups, counted by the inotify reader
 	ticks   atomic.Int64 // read by Ticks from other goroutines
 
 	nextRescan time.Time
@@ -158,7 +158,7 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 	if !w.opts.NoInotify {
 		var dirs []string
 		var err error
-		wt, dirs, err = newWaiter(w.opts.InotifyDirs)
+		wt, dirs, err = newWaiter(w.opts.InotifyDirs, &w.wakeups)
 		if err != nil {
 			w.stats.InotifyError = err.Error()
 		}
@@ -173,7 +173,6 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 	due := time.Now().Add(w.opts.Interval)
 	for {
 		woke := wt.wait(time.Until(due))
-		w.wakeups.Store(wt.wakeups.Load())
 		if ctx.Err() != nil {
 			return nil
 		}
