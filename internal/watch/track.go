@@ -147,7 +147,7 @@ func (w *Watcher) chain(p *proc) []Ancestor {
 		}
 		out = append(out, Ancestor{
 			PID: a.key.PID, StartTicks: a.key.StartTicks, Comm: a.cur.Comm,
-			Cmdline: a.cur.Cmdline, Exited: !a.alive(),
+			Cmdline: a.cur.Cmdline, Exited: !a.alive() || a.cur.State == 'Z', // a zombie has exited
 		})
 		k = a.parent
 	}
