@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,7 +21,8 @@ func WrittenPath(w io.Writer, path string) error {
 // host, boot id (first 8 characters), process and zombie counts, file size and name. A capture
 // whose header cannot be read shows "?" counts and the reason.
 func CaptureTable(w io.Writer, infos []snapshot.CaptureInfo) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME (UTC)\tHOST\tBOOT\tPROCS\tZOMBIES\tSIZE\tFILE")
 	for _, c := range infos {
 		procs, zombies, boot := "?", "?", "?"
@@ -35,7 +37,10 @@ func CaptureTable(w io.Writer, infos []snapshot.CaptureInfo) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Time.UTC().Format("2006-01-02 15:04:05.000"),
 			c.Host, boot, procs, zombies, Size(c.Size), name)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func shortID(id string) string {

@@ -31,7 +31,10 @@ grep -q '^session ' "$tmp/sessions.txt" || { echo "tree --sessions printed no se
 "$bin" tree --format json "$tmp/a.json.gz" >"$tmp/tree.json"
 grep -q '"roots"' "$tmp/tree.json" || { echo "tree --format json printed no roots"; exit 1; }
 "$bin" ps --sort -fds "$tmp/a.yaml" >"$tmp/ps.txt"
-head -1 "$tmp/ps.txt" | grep -q '^PPID  *PID  *PGID  *SID  *TTY  *TPGID  *STAT' || { echo "ps header"; exit 1; }
+# No "cmd | grep -q" under pipefail: grep -q exits at its first match, and a writer still
+# writing then dies of SIGPIPE (141), which fails the script. Grep files instead.
+head -1 "$tmp/ps.txt" >"$tmp/ps-header.txt"
+grep -q '^PPID  *PID  *PGID  *SID  *TTY  *TPGID  *STAT' "$tmp/ps-header.txt" || { echo "ps header"; exit 1; }
 "$bin" ps --format yaml --columns pid,stat >/dev/null
 set +e
 "$bin" ps --columns nosuch "$tmp/a.yaml" >/dev/null 2>&1; rc=$?
@@ -58,7 +61,8 @@ test "$rc" = 2 || { echo "diff of a missing file exited $rc, want 2"; exit 1; }
 "$bin" take -o "$tmp/caps/" --no-stack --pid 1 --pid $$ --keep 2
 test "$(ls "$tmp/caps" | wc -l)" = 2 || { echo "take --keep 2 left $(ls "$tmp/caps")"; exit 1; }
 test "$(stat -c %a "$tmp/caps")" = 700 || { echo "capture directory is not mode 0700"; exit 1; }
-"$bin" ls "$tmp/caps" | grep -q '^TIME'
+"$bin" ls "$tmp/caps" >"$tmp/ls.txt"
+grep -q '^TIME' "$tmp/ls.txt" || { echo "ls printed no header"; exit 1; }
 "$bin" diff "$tmp/caps" >/dev/null
 "$bin" log "$tmp/caps" >/dev/null
 echo "smoke: ok"
