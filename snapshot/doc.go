@@ -12,8 +12,9 @@
 // Nothing a process hides is fatal. A field that could not be read is recorded in
 // Process.Unread with a reason (permission_denied, vanished, needs_cap_sys_admin, not_supported,
 // malformed, absent); a process that could not be recorded consistently is listed in Header.Skipped.
-// Each process is read between two reads of its stat, and a changed start time discards the
-// record, so no record mixes two processes.
+// Each process is read through one descriptor of its /proc/PID directory, which names that one
+// life of the process and not the PID: once the process is reaped every read through it fails
+// (ESRCH), so no record mixes two processes that held the PID in turn.
 //
 // Load, Decode, Encode and WriteFile read and write snapshot files (YAML or JSON, optionally
 // gzip-compressed); writes are atomic, durable and mode 0600. Decode rejects hostile files with

@@ -19,8 +19,11 @@ const (
 	ReasonVanished         = "vanished"
 	ReasonNotSupported     = "not_supported"
 	ReasonNeedsCapSysAdmin = "needs_cap_sys_admin"
-	ReasonPIDReused        = "pid_reused"
-	ReasonMalformed        = "malformed"
+	// ReasonPIDReused: procsnap 4ee5ac5 and earlier skipped a process whose PID was reused
+	// while it was read; later versions read each process through one descriptor of its
+	// /proc/PID and never record it, but still load files that do.
+	ReasonPIDReused = "pid_reused"
+	ReasonMalformed = "malformed"
 	// ReasonAbsent: the file does not exist although the process does (not a zombie's exe or
 	// cwd, which a zombie never has): a hostile or broken proc tree, or a kernel without it.
 	ReasonAbsent = "absent"

@@ -12,17 +12,17 @@ import (
 // A process that stat showed with one thread has one task, itself: its children file is read
 // without listing task/ (an open, two getdents and a close saved on nearly every process; a
 // thread created in the microseconds since stat has not forked yet).
-func readChildren(dir string, pid, threads int, buf *[]byte) ([]int, error) {
+func readChildren(d procDir, pid, threads int, buf *[]byte) ([]int, error) {
 	tasks := []int{pid}
 	if threads != 1 {
 		var err error
-		if tasks, err = readDirNums(dir+"/task", buf); err != nil {
+		if tasks, err = readDirNums(d, "task", buf); err != nil {
 			return nil, err
 		}
 	}
 	var out []int
 	for _, tid := range tasks {
-		data, err := readRecords(dir+"/task/"+strconv.Itoa(tid)+"/children", buf)
+		data, err := readRecords(d, "task/"+strconv.Itoa(tid)+"/children", buf)
 		if err != nil {
 			if isVanished(err) && threads != 1 {
 				continue // the thread exited; its children moved to another thread

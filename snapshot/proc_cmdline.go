@@ -5,8 +5,8 @@ import "strings"
 // readCmdline reads /proc/PID/cmdline. procfs's CmdLine trims every trailing NUL, which drops
 // trailing empty arguments (`prog ""` reads as "prog\x00\x00"), so procsnap splits the file
 // itself.
-func readCmdline(dir string, buf *[]byte) ([]string, error) {
-	data, err := readCmdlineFile(dir+"/cmdline", buf)
+func readCmdline(d procDir, buf *[]byte) ([]string, error) {
+	data, err := readCmdlineFile(d, "cmdline", buf)
 	if err != nil {
 		return nil, err
 	}

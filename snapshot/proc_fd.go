@@ -12,19 +12,33 @@ const oCloexec = 0o2000000
 
 // readFDs lists /proc/PID/fd (readDirNums: one getdents buffer, as procfs's FileDescriptors
 // lists it but without os.Open's poller calls) and, for each descriptor, reads its link target and
-// /proc/PID/fdinfo/N. procfs's FileDescriptorTargets turns a failed readlink into "" and
+// /proc/PID/fdinfo/N, by number in fd/ and fdinfo/ held open (each name is looked up in one
+// directory rather than walked from /proc). procfs's FileDescriptorTargets turns a failed readlink into "" and
 // FileDescriptorsInfo drops unreadable fds, so each descriptor is read here and keeps its error
 // as FD.Unread. The error returned is the listing's; per-fd failures are in the records.
-func readFDs(dir string, buf *[]byte) ([]FD, error) {
-	nums, err := readDirNums(dir+"/fd", buf)
+func readFDs(d procDir, buf *[]byte) ([]FD, error) {
+	fdDir, err := openDir(d, "fd")
 	if err != nil {
 		return nil, err
 	}
+	defer fdDir.close()
+	nums, err := readDirNums(fdDir, ".", buf)
+	if err != nil {
+		return nil, err
+	}
+	if len(nums) == 0 {
+		return []FD{}, nil
+	}
+	infoDir, err := openDir(d, "fdinfo")
+	if err != nil {
+		return nil, err
+	}
+	defer infoDir.close()
 	out := make([]FD, 0, len(nums))
 	for _, n := range nums {
 		name := strconv.Itoa(n)
 		fd := FD{FD: n}
-		link, err := readLink(dir+"/fd/"+name, buf)
+		link, err := readLink(fdDir, name, buf)
 		if err != nil {
 			if isVanished(err) {
 				continue // closed between listing and reading: not open at this moment
@@ -36,10 +50,10 @@ func readFDs(dir string, buf *[]byte) ([]FD, error) {
 		target := validText(string(link))
 		fd.Target = target
 		fd.Kind, fd.Inode = classifyTarget(target)
-		data, err := readWhole(dir+"/fdinfo/"+name, buf)
+		data, err := readWhole(infoDir, name, buf)
 		if err != nil {
 			if isVanished(err) {
-				if _, lerr := os.Lstat(dir + "/fd/" + name); lerr != nil {
+				if _, lerr := os.Lstat(fdDir.join(name)); lerr != nil {
 					continue // closed after the readlink
 				}
 				err = errAbsent // the fd is still there but its fdinfo is not

@@ -13,8 +13,8 @@ import (
 // parser lives in proc_stat.go and the cmdline reader in proc_cmdline.go.
 
 // readWchanLean reads /proc/PID/wchan as procfs's Proc.Wchan does: "" for "0" or empty.
-func readWchanLean(dir string, buf *[]byte) (string, error) {
-	data, err := readWhole(dir+"/wchan", buf)
+func readWchanLean(d procDir, buf *[]byte) (string, error) {
+	data, err := readWhole(d, "wchan", buf)
 	if err != nil {
 		return "", err
 	}
@@ -27,8 +27,8 @@ func readWchanLean(dir string, buf *[]byte) (string, error) {
 // readDirNums lists a /proc directory of numbered entries (fd/, task/) with getdents(2) into
 // *buf, as numbers, in the order the kernel gives them. An entry that is not a number is an error,
 // as in procfs's Proc.FileDescriptors.
-func readDirNums(path string, buf *[]byte) ([]int, error) {
-	fd, err := rawOpen(path, syscall.O_RDONLY|syscall.O_DIRECTORY)
+func readDirNums(d procDir, name string, buf *[]byte) ([]int, error) {
+	fd, err := rawOpenAt(d, name, syscall.O_RDONLY|syscall.O_DIRECTORY)
 	if err != nil {
 		return nil, err
 	}
@@ -44,13 +44,13 @@ func readDirNums(path string, buf *[]byte) ([]int, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "readdirent", Path: path, Err: err}
+			return nil, &fs.PathError{Op: "readdirent", Path: d.join(name), Err: err}
 		}
 		if n <= 0 {
 			return out, nil
 		}
 		if out, err = appendDirNums(out, b[:n]); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", d.join(name), err)
 		}
 	}
 }
@@ -81,18 +81,18 @@ func appendDirNums(out []int, b []byte) ([]int, error) {
 
 // readLink reads a symbolic link with one readlink(2) into *buf and returns its target as bytes
 // aliasing *buf. Errors are *fs.PathError, as from os.Readlink.
-func readLink(path string, buf *[]byte) ([]byte, error) {
+func readLink(d procDir, name string, buf *[]byte) ([]byte, error) {
 	if cap(*buf) < 4096 {
 		*buf = make([]byte, 0, 4096)
 	}
 	b := (*buf)[:cap(*buf)]
 	for {
-		n, err := rawReadlink(path, b)
+		n, err := rawReadlinkAt(d, name, b)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "readlink", Path: path, Err: err}
+			return nil, &fs.PathError{Op: "readlink", Path: d.join(name), Err: err}
 		}
 		if n < len(b) {
 			return b[:n], nil

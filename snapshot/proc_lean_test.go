@@ -72,6 +72,10 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 	for _, pid := range pids {
 		proc, _ := fs.Proc(pid)
 		dir := DefaultRoot + "/" + strconv.Itoa(pid)
+		d, err := openDir(atCWD, dir)
+		if err != nil {
+			continue // exited since the listing
+		}
 		checks := []struct {
 			name        string
 			procfs, got func() (any, error)
@@ -82,14 +86,14 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 					Session: st.Session, TTY: st.TTY, TPGID: st.TPGID, Flags: uint64(st.Flags),
 					NumThreads: st.NumThreads, Starttime: st.Starttime}, err
 			}, func() (any, error) {
-				data, err := readWhole(dir+"/stat", &buf)
+				data, err := readWhole(d, "stat", &buf)
 				if err != nil {
 					return Stat{}, err
 				}
 				return ParseStat(data)
 			}},
 			// cmdline is not compared: procfs drops trailing empty arguments, which procsnap keeps.
-			{"wchan", func() (any, error) { return proc.Wchan() }, func() (any, error) { return readWchanLean(dir, &buf) }},
+			{"wchan", func() (any, error) { return proc.Wchan() }, func() (any, error) { return readWchanLean(d, &buf) }},
 			{"fds", func() (any, error) {
 				fds, err := proc.FileDescriptors()
 				out := make([]int, len(fds))
@@ -99,7 +103,7 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 				slices.Sort(out)
 				return out, err
 			}, func() (any, error) {
-				out, err := readDirNums(dir+"/fd", &buf)
+				out, err := readDirNums(d, "fd", &buf)
 				slices.Sort(out)
 				return out, err
 			}},
@@ -123,6 +127,7 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 			}
 			compared++
 		}
+		d.close()
 	}
 	if compared == 0 {
 		t.Fatal("no live process could be compared")
@@ -137,13 +142,13 @@ func TestReadDirNumsRejectsNames(t *testing.T) {
 		}
 	}
 	var buf []byte
-	if got, err := readDirNums(dir, &buf); err == nil {
+	if got, err := readDirNums(atCWD, dir, &buf); err == nil {
 		t.Fatalf("readDirNums on a directory with %q = %v, want an error", "x", got)
 	}
 	if err := os.Remove(filepath.Join(dir, "x")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := readDirNums(dir, &buf)
+	got, err := readDirNums(atCWD, dir, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,11 +170,11 @@ func TestReadWholeSizes(t *testing.T) {
 			if err := os.WriteFile(path, want, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			for name, read := range map[string]func(string, *[]byte) ([]byte, error){
+			for name, read := range map[string]func(procDir, string, *[]byte) ([]byte, error){
 				"readWhole": readWhole, "readRecords": readRecords, "readCmdlineFile": readCmdlineFile,
-				"until read returns 0": func(p string, b *[]byte) ([]byte, error) { return readFile(p, b, 0, false) }} {
+				"until read returns 0": func(d procDir, p string, b *[]byte) ([]byte, error) { return readFile(d, p, b, 0, false) }} {
 				var buf []byte
-				got, err := read(path, &buf)
+				got, err := read(atCWD, path, &buf)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -180,7 +185,7 @@ func TestReadWholeSizes(t *testing.T) {
 		})
 	}
 	var buf []byte
-	if _, err := readWhole(filepath.Join(dir, "missing"), &buf); !isVanished(err) {
+	if _, err := readWhole(atCWD, filepath.Join(dir, "missing"), &buf); !isVanished(err) {
 		t.Errorf("readWhole of a missing file: %v, want ENOENT", err)
 	}
 }

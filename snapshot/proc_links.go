@@ -6,8 +6,8 @@ const deletedSuffix = " (deleted)"
 
 // readExe reads the /proc/PID/exe link. procfs's Executable maps ENOENT to "", which hides
 // whether the process vanished, so procsnap reads the link itself.
-func readExe(dir string) (exe string, deleted bool, err error) {
-	t, err := readLinkString(dir + "/exe")
+func readExe(d procDir) (exe string, deleted bool, err error) {
+	t, err := readLinkString(d, "exe")
 	if err != nil {
 		return "", false, err
 	}
@@ -18,6 +18,6 @@ func readExe(dir string) (exe string, deleted bool, err error) {
 }
 
 // readCwd reads the /proc/PID/cwd link (procfs's Cwd maps ENOENT to "" too).
-func readCwd(dir string) (string, error) {
-	return readLinkString(dir + "/cwd")
+func readCwd(d procDir) (string, error) {
+	return readLinkString(d, "cwd")
 }

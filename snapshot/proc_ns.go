@@ -9,14 +9,23 @@ import (
 // namespaceTypes are the /proc/PID/ns links procsnap records.
 var namespaceTypes = []string{"pid", "mnt", "net", "user"}
 
+// namespaceLinks are their paths under /proc/PID, made once.
+var namespaceLinks = func() []string {
+	out := make([]string, len(namespaceTypes))
+	for i, t := range namespaceTypes {
+		out[i] = "ns/" + t
+	}
+	return out
+}()
+
 // readNamespaces reads the /proc/PID/ns/{pid,mnt,net,user} links. procfs's Namespaces fails as a
 // whole on one unreadable link (a zombie's), so each link is read on its own; the first error is
 // returned beside whatever could be read.
-func readNamespaces(dir string) (map[string]uint64, error) {
+func readNamespaces(d procDir) (map[string]uint64, error) {
 	var out map[string]uint64
 	var first error
-	for _, t := range namespaceTypes {
-		link, err := readLinkString(dir + "/ns/" + t)
+	for i, t := range namespaceTypes {
+		link, err := readLinkString(d, namespaceLinks[i])
 		if err != nil {
 			if first == nil {
 				first = err

@@ -11,11 +11,11 @@ import (
 // for one's own processes: the kernel answers EACCES without it, reported as
 // ReasonNeedsCapSysAdmin. With it, a failed ptrace access check answers EPERM (root reading a
 // process that forbids it), which stays ReasonPermissionDenied.
-func readStack(dir string, buf *[]byte) ([]string, error) {
-	data, err := readWhole(dir+"/stack", buf)
+func readStack(d procDir, buf *[]byte) ([]string, error) {
+	data, err := readWhole(d, "stack", buf)
 	if err != nil {
 		if errors.Is(err, syscall.EACCES) {
-			return nil, fmt.Errorf("%w: %s/stack", errNeedsCapSysAdmin, dir)
+			return nil, fmt.Errorf("%w: %s", errNeedsCapSysAdmin, d.join("stack"))
 		}
 		return nil, err
 	}

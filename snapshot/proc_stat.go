@@ -31,8 +31,8 @@ func (st *Stat) Kthread() bool { return st.Flags&pfKthread != 0 }
 // readStat reads /proc/PID/stat in one call and fills the identity, tree and life fields.
 // procfs's Proc.Stat panics on a line cut right after the comm ("1 (x)") and on a "(" after the
 // last ")", so procsnap parses the line itself.
-func readStat(dir string, pid int, buf *[]byte, btime uint64, userHZ int64, out *Process) error {
-	data, err := readWhole(dir+"/stat", buf)
+func readStat(d procDir, pid int, buf *[]byte, btime uint64, userHZ int64, out *Process) error {
+	data, err := readWhole(d, "stat", buf)
 	if err != nil {
 		return err
 	}

@@ -28,8 +28,8 @@ type status struct {
 }
 
 // readStatus reads /proc/PID/status.
-func readStatus(dir string, buf *[]byte) (status, error) {
-	data, err := readWhole(dir+"/status", buf)
+func readStatus(d procDir, buf *[]byte) (status, error) {
+	data, err := readWhole(d, "status", buf)
 	if err != nil {
 		return status{}, err
 	}

@@ -15,16 +15,16 @@ import (
 // (procps's file2str relies on the same). That saves the read that would return 0, a quarter of
 // the system calls of a scan. Multi-record seq_files (task/TID/children) can stop a read short at
 // a page boundary, and cmdline is not a seq_file: they have readers of their own below.
-func readWhole(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, shortIsEnd, false)
+func readWhole(d procDir, name string, buf *[]byte) ([]byte, error) {
+	return readFile(d, name, buf, shortIsEnd, false)
 }
 
 // readRecords reads a multi-record seq_file of short records (task/TID/children: "PID "). Such
 // a read stops short only when the next record would overflow the kernel's page-sized buffer,
 // so a read that returns less than asked and less than a page minus the longest record is the
 // end, and the read that would return 0 is saved (one system call per process in a scan).
-func readRecords(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, 4096-16, false)
+func readRecords(d procDir, name string, buf *[]byte) ([]byte, error) {
+	return readFile(d, name, buf, 4096-16, false)
 }
 
 // readCmdlineFile reads /proc/PID/cmdline with the ordinary system calls: reading it waits for
@@ -32,8 +32,8 @@ func readRecords(path string, buf *[]byte) ([]byte, error) {
 // seq_file, but its read (get_mm_cmdline) copies page after page until the caller's buffer is
 // full or the arguments end, and a title set over them (setproctitle) is at most a page; so a
 // short read is the end here too, and the read that would return 0 is saved.
-func readCmdlineFile(path string, buf *[]byte) ([]byte, error) {
-	return readFile(path, buf, shortIsEnd, true)
+func readCmdlineFile(d procDir, name string, buf *[]byte) ([]byte, error) {
+	return readFile(d, name, buf, shortIsEnd, true)
 }
 
 // shortIsEnd makes readFile take any short read for the end (single-record seq_files).
@@ -44,13 +44,13 @@ const shortIsEnd = int(^uint(0) >> 1)
 // 5,000 processes was a third of the system calls. Errors are *fs.PathError, as os.Open and
 // os.File.Read return them. A read shorter than asked and than endBelow bytes ends the file; with
 // endBelow 0 only a read of 0 does.
-func readFile(path string, buf *[]byte, endBelow int, mayBlock bool) ([]byte, error) {
-	open, read, closeFD := rawOpen, rawRead, rawClose
+func readFile(d procDir, name string, buf *[]byte, endBelow int, mayBlock bool) ([]byte, error) {
+	open, read, closeFD := rawOpenAt, rawRead, rawClose
 	if mayBlock {
-		open = func(path string, _ int) (int, error) { return openRead(path) }
+		open = func(d procDir, name string, _ int) (int, error) { return openRead(d, name) }
 		read, closeFD = syscall.Read, func(fd int) { syscall.Close(fd) }
 	}
-	fd, err := open(path, syscall.O_RDONLY)
+	fd, err := open(d, name, syscall.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func readFile(path string, buf *[]byte, endBelow int, mayBlock bool) ([]byte, er
 		}
 		if err != nil {
 			*buf = b
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, &fs.PathError{Op: "read", Path: d.join(name), Err: err}
 		}
 		if n <= 0 {
 			break
@@ -84,15 +84,15 @@ func readFile(path string, buf *[]byte, endBelow int, mayBlock bool) ([]byte, er
 	return b, nil
 }
 
-// openRead opens path read-only and close-on-exec, retrying on EINTR.
-func openRead(path string) (int, error) {
+// openRead opens name in d read-only and close-on-exec, retrying on EINTR.
+func openRead(d procDir, name string) (int, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Openat(d.fd, name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
+			return -1, &fs.PathError{Op: "open", Path: d.join(name), Err: err}
 		}
 		return fd, nil
 	}

@@ -20,8 +20,6 @@ func reasonOf(err error) string {
 		return ReasonNotSupported
 	case errors.Is(err, errNeedsCapSysAdmin):
 		return ReasonNeedsCapSysAdmin
-	case errors.Is(err, errReused):
-		return ReasonPIDReused
 	case errors.Is(err, errMalformed):
 		return ReasonMalformed
 	case errors.Is(err, errAbsent):

@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -144,50 +143,51 @@ type reader struct {
 	buf   []byte
 }
 
-// readProcess reads one process. If the PID is reused while it is read (start_ticks changes),
-// it reads again once; a process that cannot be recorded consistently returns a skip reason.
+// readProcess reads one process; a process that cannot be recorded returns a skip reason.
 func (r *reader) readProcess(pid int) (Process, string) {
-	for attempt := 0; ; attempt++ {
-		p, err := r.readOnce(pid)
-		if err == nil {
-			return p, ""
-		}
-		if errors.Is(err, errReused) && attempt == 0 {
-			continue
-		}
+	p, err := r.readOnce(pid)
+	if err != nil {
 		return Process{}, reasonOf(err)
 	}
+	return p, ""
 }
 
-var errReused = errors.New("pid reused while being read")
-
-// readOnce reads stat first (identity), then every other file, then stat again: a changed
-// start_ticks means two processes were mixed and the record is discarded.
+// readOnce opens /proc/PID once and reads every file through that descriptor, which names one
+// life of the process (openDir): no record can mix two processes that held the PID in turn, and a
+// process reaped meanwhile answers ESRCH rather than another process's files. That replaced a
+// second read of stat after the others, which compared start_ticks to detect a reused PID and
+// cost an open, a read and a close per process (see the commit for the measurement).
 func (r *reader) readOnce(pid int) (Process, error) {
 	p := Process{PID: pid}
-	dir := r.root + "/" + strconv.Itoa(pid)
-	if err := readStat(dir, pid, &r.buf, r.btime, userHZ, &p); err != nil {
+	d, err := openDir(atCWD, r.root+"/"+strconv.Itoa(pid))
+	if err != nil {
 		return p, err
 	}
-	absent := r.readRest(dir, &p)
+	defer d.close()
+	if err := readStat(d, pid, &r.buf, r.btime, userHZ, &p); err != nil {
+		return p, err
+	}
+	absent := r.readRest(d, &p)
+	if len(absent) == 0 {
+		return p, nil
+	}
+	// A file was missing: released by a zombie, or gone with a process that exited while it was
+	// read. stat again tells which: ESRCH once the process is reaped, state Z while a zombie.
 	var again Process
-	err := readStat(dir, pid, &r.buf, r.btime, userHZ, &again)
-	switch {
-	case err == nil && again.StartTicks != p.StartTicks:
-		return Process{}, errReused
-	case err != nil && isVanished(err):
+	err = readStat(d, pid, &r.buf, r.btime, userHZ, &again)
+	if (err != nil && isVanished(err)) || (err == nil && again.IsZombie() && !p.IsZombie()) {
 		// The process exited while being read: what was read is its own, what was missing
-		// is missing because it vanished.
+		// is missing because it exited.
 		for _, f := range absent {
 			p.markUnread(f, ReasonVanished)
 		}
-	default:
-		// Still the same process: a missing file is expected only for what a zombie has
-		// released (its exe, cwd and namespace links).
-		for _, f := range absent {
-			if !p.IsZombie() || !zombieReleases[f] {
-				p.markUnread(f, ReasonAbsent)
-			}
+		return p, nil
+	}
+	// Still the same process: a missing file is expected only for what a zombie has released
+	// (its exe, cwd and namespace links).
+	for _, f := range absent {
+		if !p.IsZombie() || !zombieReleases[f] {
+			p.markUnread(f, ReasonAbsent)
 		}
 	}
 	return p, nil
@@ -198,8 +198,8 @@ var zombieReleases = map[string]bool{"exe": true, "cwd": true, "namespaces": tru
 
 // readRest reads everything but stat. Fields that were absent (ENOENT) are returned rather than
 // marked: for a live zombie or kernel thread that is normal, for a process that exits meanwhile it
-// is not, and only the second stat can tell.
-func (r *reader) readRest(dir string, p *Process) (absent []string) {
+// is not, and only a second read of stat can tell.
+func (r *reader) readRest(d procDir, p *Process) (absent []string) {
 	fail := func(field string, err error) {
 		if isVanished(err) {
 			absent = append(absent, field)
@@ -207,7 +207,7 @@ func (r *reader) readRest(dir string, p *Process) (absent []string) {
 		}
 		p.markUnread(field, reasonOf(err))
 	}
-	if st, err := readStatus(dir, &r.buf); err != nil {
+	if st, err := readStatus(d, &r.buf); err != nil {
 		fail("status", err)
 	} else {
 		p.TracerPID = st.TracerPID
@@ -216,28 +216,28 @@ func (r *reader) readRest(dir string, p *Process) (absent []string) {
 		p.SigChld = SigChldAction(st.SigIgn, st.SigCgt)
 		p.NSpid, p.NSpgid, p.NSsid = st.NSpid, st.NSpgid, st.NSsid
 	}
-	if cmd, err := readCmdline(dir, &r.buf); err != nil {
+	if cmd, err := readCmdline(d, &r.buf); err != nil {
 		fail("cmdline", err)
 	} else {
 		p.Cmdline = cmd
 	}
-	if w, err := readWchanLean(dir, &r.buf); err != nil {
+	if w, err := readWchanLean(d, &r.buf); err != nil {
 		fail("wchan", err)
 	} else {
 		p.Wchan = validText(w)
 	}
-	if kids, err := readChildren(dir, p.PID, p.Threads, &r.buf); err != nil {
+	if kids, err := readChildren(d, p.PID, p.Threads, &r.buf); err != nil {
 		fail("children", err)
 	} else {
 		p.Children = kids
 	}
-	ns, err := readNamespaces(dir)
+	ns, err := readNamespaces(d)
 	p.Namespaces = ns // what could be read; a failed link is still reported
 	if err != nil {
 		fail("namespaces", err)
 	}
 	if !r.opts.NoStack {
-		if st, err := readStack(dir, &r.buf); err != nil {
+		if st, err := readStack(d, &r.buf); err != nil {
 			fail("stack", err)
 		} else {
 			p.Stack = validTexts(st)
@@ -246,18 +246,18 @@ func (r *reader) readRest(dir string, p *Process) (absent []string) {
 	if p.Kthread {
 		return absent // kernel threads have no exe, cwd or fds
 	}
-	if exe, deleted, err := readExe(dir); err != nil {
+	if exe, deleted, err := readExe(d); err != nil {
 		fail("exe", err)
 	} else {
 		p.Exe, p.ExeDeleted = validText(exe), deleted
 	}
-	if cwd, err := readCwd(dir); err != nil {
+	if cwd, err := readCwd(d); err != nil {
 		fail("cwd", err)
 	} else {
 		p.Cwd = validText(cwd)
 	}
 	if !r.opts.NoFDs {
-		if fds, err := readFDs(dir, &r.buf); err != nil {
+		if fds, err := readFDs(d, &r.buf); err != nil {
 			fail("fds", err)
 		} else {
 			p.FDs = fds
