@@ -10,19 +10,20 @@ import (
 // oCloexec is O_CLOEXEC as fdinfo's octal flags word shows it.
 const oCloexec = 0o2000000
 
-// readFDs lists /proc/PID/fd (readDirNums: one getdents buffer, as procfs's FileDescriptors
-// lists it but without os.Open's poller calls) and, for each descriptor, reads its link target and
-// /proc/PID/fdinfo/N, by number in fd/ and fdinfo/ held open (each name is looked up in one
-// directory rather than walked from /proc). procfs's FileDescriptorTargets turns a failed readlink into "" and
-// FileDescriptorsInfo drops unreadable fds, so each descriptor is read here and keeps its error
-// as FD.Unread. The error returned is the listing's; per-fd failures are in the records.
+// readFDs lists /proc/PID/fd (listDirNums: getdents into one buffer, as procfs's
+// FileDescriptors lists it but without os.Open's poller calls) and, for each descriptor, reads
+// its link target and /proc/PID/fdinfo/N by number, in fd/ (the listed descriptor) and fdinfo/
+// held open, so each name is looked up in one directory rather than walked from /proc.
+// procfs's FileDescriptorTargets turns a failed readlink into "" and FileDescriptorsInfo drops
+// unreadable fds, so each descriptor is read here and keeps its error as FD.Unread. The error
+// returned is the listing's; per-fd failures are in the records.
 func readFDs(d procDir, buf *[]byte) ([]FD, error) {
-	fdDir, err := openDir(d, "fd")
+	fdDir, err := openDirList(d, "fd")
 	if err != nil {
 		return nil, err
 	}
 	defer fdDir.close()
-	nums, err := readDirNums(fdDir, ".", buf)
+	nums, err := listDirNums(fdDir, buf)
 	if err != nil {
 		return nil, err
 	}

@@ -24,33 +24,38 @@ func readWchanLean(d procDir, buf *[]byte) (string, error) {
 	return string(data), nil
 }
 
-// readDirNums lists a /proc directory of numbered entries (fd/, task/) with getdents(2) into
-// *buf, as numbers, in the order the kernel gives them. An entry that is not a number is an error,
-// as in procfs's Proc.FileDescriptors.
+// readDirNums lists a /proc directory of numbered entries (task/) with getdents(2) into *buf,
+// as numbers, in the order the kernel gives them (listDirNums).
 func readDirNums(d procDir, name string, buf *[]byte) ([]int, error) {
-	fd, err := rawOpenAt(d, name, syscall.O_RDONLY|syscall.O_DIRECTORY)
+	dir, err := openDirList(d, name)
 	if err != nil {
 		return nil, err
 	}
-	defer rawClose(fd)
+	defer dir.close()
+	return listDirNums(dir, buf)
+}
+
+// listDirNums lists dir, opened with openDirList. An entry that is not a number is an error, as
+// in procfs's Proc.FileDescriptors.
+func listDirNums(dir procDir, buf *[]byte) ([]int, error) {
 	if cap(*buf) < 8192 {
 		*buf = make([]byte, 0, 8192)
 	}
 	b := (*buf)[:cap(*buf)]
 	var out []int
 	for {
-		n, err := rawGetdents(fd, b)
+		n, err := rawGetdents(dir.fd, b)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "readdirent", Path: d.join(name), Err: err}
+			return nil, &fs.PathError{Op: "readdirent", Path: dir.path, Err: err}
 		}
 		if n <= 0 {
 			return out, nil
 		}
 		if out, err = appendDirNums(out, b[:n]); err != nil {
-			return nil, fmt.Errorf("%s: %w", d.join(name), err)
+			return nil, fmt.Errorf("%s: %w", dir.path, err)
 		}
 	}
 }

@@ -46,7 +46,17 @@ func (d procDir) join(name string) string {
 // looked up through it fails with ESRCH, even when the PID has been reused, so the files read
 // through one procDir always belong to one process.
 func openDir(d procDir, name string) (procDir, error) {
-	fd, err := rawOpenAt(d, name, unix.O_PATH|syscall.O_DIRECTORY)
+	return openDirFlags(d, name, unix.O_PATH)
+}
+
+// openDirList opens the directory name in d for reading, so that it can be both listed
+// (listDirNums) and used for the *at calls.
+func openDirList(d procDir, name string) (procDir, error) {
+	return openDirFlags(d, name, syscall.O_RDONLY)
+}
+
+func openDirFlags(d procDir, name string, flags int) (procDir, error) {
+	fd, err := rawOpenAt(d, name, flags|syscall.O_DIRECTORY)
 	if err != nil {
 		return procDir{}, err
 	}

@@ -342,6 +342,36 @@ func TestTakeManyChildren(t *testing.T) {
 	}
 }
 
+// TestTakeManyFDs checks a process with more descriptors than one getdents buffer of fd/
+// holds (8 KiB, about 340 entries): this test process with 1,000 more, whose fd/ is listed in
+// several calls, and whose task/ lists several threads.
+func TestTakeManyFDs(t *testing.T) {
+	skipUnlessReal(t)
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := map[int]bool{}
+	for range 1000 {
+		n, err := syscall.Dup(int(f.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer syscall.Close(n)
+		want[n] = true
+	}
+	p := find(t, takePIDs(t, os.Getpid()), os.Getpid())
+	for _, fd := range p.FDs {
+		if want[fd.FD] && fd.Target == os.DevNull {
+			delete(want, fd.FD)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("%d of 1000 descriptors of %s missing from the snapshot's %d", len(want), os.DevNull, len(p.FDs))
+	}
+}
+
 // TestTakeLongCmdline checks a command line longer than a page and than the first read's
 // buffer: a shell whose $0 is 10,000 bytes.
 func TestTakeLongCmdline(t *testing.T) {
