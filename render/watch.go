@@ -100,7 +100,11 @@ func WatchLine(e *watch.Event) string {
 	fmt.Fprintf(&b, "%s %-13s pid=%-7d %s", e.Time.UTC().Format("15:04:05.000000"), e.Kind, e.PID, e.Summary)
 	switch e.Kind {
 	case watch.KindStarted, watch.KindDaemonized:
-		fmt.Fprintf(&b, "; uid %d: %s", e.UID, Cmd(e.Comm, e.Cmdline, maxCmdWidth))
+		uid := "?" // it exited before its status could be read
+		if e.UID >= 0 {
+			uid = strconv.Itoa(e.UID)
+		}
+		fmt.Fprintf(&b, "; uid %s: %s", uid, Cmd(e.Comm, e.Cmdline, maxCmdWidth))
 	case watch.KindExec:
 		fmt.Fprintf(&b, ": %s", Cmd(e.Comm, e.NewCmdline, maxCmdWidth))
 	default:

@@ -30,6 +30,7 @@ const (
 type Event struct {
 	Time time.Time `json:"time"`
 	diff.Event
+	// UID is the real uid, -1 when the process exited before its status could be read.
 	UID int `json:"uid"`
 	// LifetimeNS is, for exited, became_zombie and reaped, the time from the kernel's start
 	// time (1/USER_HZ precision) to when the exit or the reaping was seen.

@@ -5,11 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
+	"syscall"
 
 	"github.com/procsnap/procsnap/snapshot"
 )
+
+// vanished reports whether err is what reading a /proc file of a process that has exited gives:
+// ENOENT from the open, ESRCH from a read of a file opened before.
+func vanished(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
+}
 
 // ErrMalformed is returned for a /proc file whose content cannot be parsed.
 var ErrMalformed = errors.New("malformed /proc file")
@@ -24,6 +32,7 @@ type sighting struct {
 	State                byte
 	Comm                 string
 	Kthread              bool
+	Threads              int
 	Tgid, UID            int // from status; -1 when not read
 	Cmdline              []string
 }
@@ -131,6 +140,7 @@ func parseStat(b []byte, s *sighting) error {
 	}
 	s.PID, s.PPID, s.PGID, s.SID = st.PID, st.PPID, st.PGRP, st.Session
 	s.Comm, s.State, s.Kthread, s.Start = st.Comm, st.State[0], st.Kthread(), st.Starttime
+	s.Threads = st.NumThreads
 	return nil
 }
 

@@ -39,16 +39,16 @@ func TestParseStat(t *testing.T) {
 	}{
 		{
 			name: "comm with spaces and parens",
-			in:   "4242 (a (b) c) S 1 4242 4242 34816 4242 4194304 12 0 0 0 0 0 0 0 20 0 1 0 98765 1000 10\n",
-			want: sighting{PID: 4242, PPID: 1, PGID: 4242, SID: 4242, Start: 98765, State: 'S', Comm: "a (b) c"},
+			in:   "4242 (a (b) c) S 1 4242 4242 34816 4242 4194304 12 0 0 0 0 0 0 0 20 0 3 0 98765 1000 10\n",
+			want: sighting{PID: 4242, PPID: 1, PGID: 4242, SID: 4242, Start: 98765, State: 'S', Comm: "a (b) c", Threads: 3},
 		},
 		{
 			name: "kernel thread",
 			in:   "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 3 0 0\n",
-			want: sighting{PID: 2, Start: 3, State: 'S', Comm: "kthreadd", Kthread: true},
+			want: sighting{PID: 2, Start: 3, State: 'S', Comm: "kthreadd", Kthread: true, Threads: 1},
 		},
 		{name: "zombie", in: "77 (sh) Z 76 70 70 0 -1 4227140 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0\n",
-			want: sighting{PID: 77, PPID: 76, PGID: 70, SID: 70, Start: 55, State: 'Z', Comm: "sh"}},
+			want: sighting{PID: 77, PPID: 76, PGID: 70, SID: 70, Start: 55, State: 'Z', Comm: "sh", Threads: 1}},
 		{name: "truncated", in: "77 (sh) Z 76 70", err: ErrMalformed},
 		{name: "no comm", in: "77 sh Z 76 70" + tail, err: ErrMalformed},
 	} {

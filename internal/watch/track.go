@@ -53,6 +53,12 @@ func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) {
 		var sb []byte
 		if sb, err = os.ReadFile(dir + "/status"); err == nil {
 			s.Tgid, s.UID, err = parseStatus(sb)
+		} else if vanished(err) && s.Threads == 1 {
+			// It exited between stat and status, with its command line read: seen in an
+			// strace of watch, where each read is slow. Keep it: stat showed one thread,
+			// so it is no thread of another process (that would show two at least) but a
+			// process of its own, whose uid is unknown.
+			s.Tgid, s.UID, err = pid, -1, nil
 		}
 	}
 	if err != nil || s.Tgid != pid {

@@ -93,3 +93,58 @@ func TestWakeRereadsPreExecChildren(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeKeepsProcessGoneBeforeStatus: a new PID whose cmdline and stat were read but whose
+// status is gone (it exited in between, as a process living a millisecond after its exec often
+// does) is still reported when stat shows one thread, with its uid unknown; with more threads it
+// may be a thread of another process, and it is not.
+func TestProbeKeepsProcessGoneBeforeStatus(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		threads int
+		want    bool
+	}{
+		{name: "one thread", threads: 1, want: true},
+		{name: "two threads", threads: 2, want: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			fakeProc(t, root, 400, 1, "spawner", "spawner", "run")
+			setLastPID(t, root, 400)
+			w, err := New(Options{Root: root, NoInotify: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if err := w.Start(); err != nil {
+				t.Fatal(err)
+			}
+
+			fakeProc(t, root, 500, 400, "child", "child", "0", "marker")
+			dir := filepath.Join(root, "500")
+			stat := fmt.Sprintf("500 (child) R 400 400 400 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 5500 1000 10\n", tc.threads)
+			if err := os.WriteFile(filepath.Join(dir, "stat"), []byte(stat), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(dir, "status")); err != nil {
+				t.Fatal(err)
+			}
+			setLastPID(t, root, 500)
+			if err := w.Tick(); err != nil {
+				t.Fatal(err)
+			}
+			var started *Event
+			for i, e := range w.out {
+				if e.Kind == KindStarted && e.PID == 500 {
+					started = &w.out[i]
+				}
+			}
+			if (started != nil) != tc.want {
+				t.Fatalf("started reported: %v, want %v (events %+v)", started != nil, tc.want, w.out)
+			}
+			if started != nil && (started.UID != -1 || len(started.Cmdline) != 3 || started.Cmdline[2] != "marker") {
+				t.Errorf("started = uid %d cmdline %q, want uid -1 (unknown) and the marker", started.UID, started.Cmdline)
+			}
+		})
+	}
+}
