@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,8 +42,12 @@ func TestProcDirNamesOneLife(t *testing.T) {
 	if _, err := readWhole(d, "stat", &buf); err != nil {
 		t.Fatalf("stat of a live process: %v", err)
 	}
-	if exe, _, err := readExe(d); err != nil || !strings.HasSuffix(exe, "/sleep") {
-		t.Fatalf("exe of a live sleep = %q, %v", exe, err)
+	want, err := filepath.EvalSymlinks(cmd.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exe, _, err := readExe(d); err != nil || exe != want {
+		t.Fatalf("exe of a live sleep = %q, %v; want %s", exe, err, want)
 	}
 
 	if err := cmd.Process.Kill(); err != nil {
