@@ -30,11 +30,13 @@ func readFDs(d procDir, buf *[]byte) ([]FD, error) {
 	if len(nums) == 0 {
 		return []FD{}, nil
 	}
-	infoDir, err := openDir(d, "fdinfo")
-	if err != nil {
-		return nil, err
+	// Without an fdinfo/ to open (a broken tree), each descriptor's fdinfo is looked up by
+	// path, and fails on its own: the links are kept.
+	infoDir, infoPrefix := d, "fdinfo/"
+	if dir, err := openDir(d, "fdinfo"); err == nil {
+		defer dir.close()
+		infoDir, infoPrefix = dir, ""
 	}
-	defer infoDir.close()
 	out := make([]FD, 0, len(nums))
 	for _, n := range nums {
 		name := strconv.Itoa(n)
@@ -51,7 +53,7 @@ func readFDs(d procDir, buf *[]byte) ([]FD, error) {
 		target := validText(string(link))
 		fd.Target = target
 		fd.Kind, fd.Inode = classifyTarget(target)
-		data, err := readWhole(infoDir, name, buf)
+		data, err := readWhole(infoDir, infoPrefix+name, buf)
 		if err != nil {
 			if isVanished(err) {
 				if _, lerr := os.Lstat(fdDir.join(name)); lerr != nil {

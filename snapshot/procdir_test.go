@@ -141,3 +141,28 @@ func reuse(t *testing.T, pid int) *exec.Cmd {
 	}
 	return nil
 }
+
+// TestReadFDsWithoutFdinfoDir: a tree whose fdinfo/ is missing keeps each descriptor's link
+// and records its fdinfo as absent, as when one fdinfo file is missing.
+func TestReadFDsWithoutFdinfoDir(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "fd"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(os.DevNull, filepath.Join(root, "fd", "3")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := openDir(atCWD, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	var buf []byte
+	fds, err := readFDs(d, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fds) != 1 || fds[0].FD != 3 || fds[0].Target != os.DevNull || fds[0].Unread != ReasonAbsent {
+		t.Errorf("readFDs = %+v, want fd 3 -> %s with fdinfo absent", fds, os.DevNull)
+	}
+}
