@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,17 +101,26 @@ func TestTakeUnderChurn(t *testing.T) {
 	c := &churner{lives: map[int]life{}, byPID: map[int][]uint64{}, reaped: map[life]bool{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	var running atomic.Int32 // churners still running: one that fails stops (and says why)
 	for range churners {
-		wg.Go(func() { c.run(ctx, t) })
+		running.Add(1)
+		wg.Go(func() { defer running.Add(-1); c.run(ctx, t) })
 	}
 	defer func() { cancel(); wg.Wait() }()
+	stalled := func() bool { return running.Load() < churners }
 	for c.started() < 2*churners { // every churner running
+		if stalled() {
+			t.Fatal("a churner stopped before the takes")
+		}
 		time.Sleep(time.Millisecond)
 	}
 
 	checked, vanished, takes := 0, 0, 0
 	first, began := c.started(), time.Now()
 	for i := 0; i < 5 || c.started()-first < lives; i++ {
+		if stalled() {
+			t.Fatalf("a churner stopped after %d lives", c.started()-first)
+		}
 		takes++
 		// The first take walks all of /proc; the others read a window of pids around the newest
 		// churn child, where pids are being allocated and freed, so that the test stays short
