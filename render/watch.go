@@ -90,6 +90,9 @@ func (p *WatchPrinter) Summary(elapsed time.Duration, st watch.Stats) error {
 	if st.InotifyError != "" {
 		fmt.Fprintf(p.w, "inotify unavailable (%s): polling only\n", st.InotifyError)
 	}
+	if st.PinError != "" {
+		fmt.Fprintf(p.w, "not pinned to one CPU (%s): short-lived processes may be missed more often\n", st.PinError)
+	}
 	return p.w.Flush()
 }
 

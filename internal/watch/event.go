@@ -70,4 +70,6 @@ type Stats struct {
 	SkippedPIDs  int64          `json:"skipped_pids,omitempty"`
 	InotifyDirs  []string       `json:"inotify_dirs,omitempty"`
 	InotifyError string         `json:"inotify_error,omitempty"`
+	CPU          int            `json:"cpu"`                 // the CPU the watch ran on, -1: not pinned
+	PinError     string         `json:"pin_error,omitempty"` // why it could not be pinned
 }

@@ -136,7 +136,12 @@ func startInotify(dirs []string, wake func()) (stop func(), watched []string, er
 	// The reader blocks in read(2); closing the descriptor does not wake it, so stop removes
 	// the watches (which queues IN_IGNORED events) and then closes.
 	var done atomic.Bool
+	exited := make(chan struct{})
 	go func() {
+		defer close(exited)
+		defer unix.Close(fd)
+		// The reader's wake-up is the first step of catching an exec: see latencyThread.
+		defer latencyThread()()
 		buf := make([]byte, 64<<10)
 		for !done.Load() {
 			n, err := unix.Read(fd, buf)
@@ -147,13 +152,17 @@ func startInotify(dirs []string, wake func()) (stop func(), watched []string, er
 				wake()
 			}
 		}
-		unix.Close(fd)
 	}()
 	stop = func() {
 		done.Store(true)
-		// Removing every watch queues IN_IGNORED events, which wakes the reader.
+		// Removing every watch queues IN_IGNORED events, which wakes the reader; wait for it
+		// to give its thread back (see latencyThread), but not forever.
 		for wd := 1; wd <= len(watched)+len(errs)+1; wd++ {
 			_, _ = unix.InotifyRmWatch(fd, uint32(wd))
+		}
+		select {
+		case <-exited:
+		case <-time.After(time.Second):
 		}
 	}
 	return stop, watched, nil

@@ -54,6 +54,10 @@ type Options struct {
 	// directories (default: those of the dynamic loader, libc and $PATH).
 	NoInotify   bool
 	InotifyDirs []string
+	// CPU is where Run runs every thread of this process (sched.go says why): AutoCPU or ""
+	// picks the allowed CPU that was idle longest during Start, AnyCPU does not pin, and a
+	// number names a CPU. Run gives the threads their CPUs back when it returns.
+	CPU string
 	// Now returns the current time (time.Now when nil).
 	Now func() time.Time
 }
@@ -108,11 +112,18 @@ type Watcher struct {
 	scanFrom   time.Time
 
 	keptOpen, maxKeptOpen int // stat files kept open, and the cap (from RLIMIT_NOFILE)
+
+	cpu         int            // Options.CPU as a number, -1 for AutoCPU and AnyCPU
+	idleAtStart map[int]uint64 // idle time per CPU when Start began, for AutoCPU
 }
 
 // New opens the proc root and reads what the watcher needs once (pid_max, btime).
 func New(opts Options) (*Watcher, error) {
 	opts.defaults()
+	cpu, err := ParseCPU(opts.CPU)
+	if err != nil {
+		return nil, err
+	}
 	last, err := openLastPID(opts.Root)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
@@ -120,7 +131,7 @@ func New(opts Options) (*Watcher, error) {
 	w := &Watcher{
 		opts: opts, last: last,
 		live: map[int]*proc{}, known: map[snapshot.Key]*proc{},
-		stats: Stats{Events: map[string]int{}},
+		stats: Stats{Events: map[string]int{}, CPU: -1}, cpu: cpu,
 	}
 	if w.pidMax, err = readPIDMax(opts.Root); err != nil {
 		w.pidMax = 1 << 22 // PID_MAX_LIMIT on 64-bit: the largest a PID can be
@@ -154,6 +165,17 @@ func (w *Watcher) Stats() Stats {
 // Run watches until ctx is done, calling emit with each batch of events in the order they
 // were seen. It returns nil when ctx ends it, or the first error of emit or of /proc/loadavg.
 func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
+	if !w.started {
+		if err := w.Start(); err != nil {
+			return err
+		}
+	}
+	defer latencyThread()()
+	if undo, err := w.pin(); err != nil {
+		w.stats.PinError = err.Error()
+	} else if undo != nil {
+		defer undo()
+	}
 	wt := &waiter{efd: -1}
 	if !w.opts.NoInotify {
 		var dirs []string
@@ -165,11 +187,6 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 		w.stats.InotifyDirs = dirs
 	}
 	defer wt.close()
-	if !w.started {
-		if err := w.Start(); err != nil {
-			return err
-		}
-	}
 	due := time.Now().Add(w.opts.Interval)
 	for {
 		woke := wt.wait(time.Until(due))
@@ -208,6 +225,9 @@ func (w *Watcher) flush(emit func([]Event) error) error {
 // the end of this initial scan, which takes a while on a host with thousands of processes.
 func (w *Watcher) Start() error {
 	w.started = true
+	if w.opts.CPU == "" || w.opts.CPU == AutoCPU {
+		w.idleAtStart, _ = readCPUIdle(w.opts.Root) // without it, AutoCPU does not pin
+	}
 	last, err := w.last.read()
 	if err != nil {
 		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
@@ -282,4 +302,31 @@ func bootWallTime() time.Time {
 		return time.Time{}
 	}
 	return time.Now().Add(-time.Duration(ts.Nano()))
+}
+
+// pin runs the process on the CPU Options.CPU names, or on the one idlest during Start. It
+// returns nil, nil when it does not pin (AnyCPU, or no reading of the idle times).
+func (w *Watcher) pin() (undo func(), err error) {
+	if w.opts.CPU == AnyCPU {
+		return nil, nil
+	}
+	cpu := w.cpu
+	if cpu < 0 {
+		after, err := readCPUIdle(w.opts.Root)
+		if err != nil || w.idleAtStart == nil {
+			return nil, nil
+		}
+		var allowed unix.CPUSet
+		if err := unix.SchedGetaffinity(0, &allowed); err != nil {
+			return nil, err
+		}
+		if cpu = idlestCPU(w.idleAtStart, after, &allowed); cpu < 0 {
+			return nil, nil
+		}
+	}
+	undo, err = pinProcess(cpu)
+	if err == nil {
+		w.stats.CPU = cpu
+	}
+	return undo, err
 }
