@@ -14,7 +14,10 @@
 //     directories of the dynamic loader and of executables (IN_OPEN) wakes the loop early
 //     when something is exec'd, and a wake-up also re-reads the young processes still seen
 //     with their parent's command line: their exec is likely the one under way. The loop
-//     sleeps in a single ppoll(2) on an eventfd that the inotify reader writes.
+//     sleeps in a single ppoll(2) on an eventfd that the inotify reader writes. Run keeps
+//     every thread of the process on one CPU (Options.CPU) and gives the loop and the inotify
+//     reader the shortest scheduler slice, so that a wake-up runs at once instead of waiting
+//     behind an exec on another CPU: sched.go has the measurements.
 //   - A rescan (Options.Rescan) re-reads the stat of every known process through its kept-open
 //     file and lists /proc for processes the fast path missed: reparenting, state changes,
 //     zombies, setsid and setpgid of older processes.

@@ -63,7 +63,7 @@ func TestIdlestCPU(t *testing.T) {
 	}{
 		{"most idle", map[int]uint64{0: 10, 1: 10, 2: 10}, map[int]uint64{0: 20, 1: 90, 2: 50}, &all, 1},
 		{"counts the delta, not the total", map[int]uint64{0: 1000, 1: 0}, map[int]uint64{0: 1010, 1: 50}, &all, 1},
-		{"tie: lowest cpu", map[int]uint64{0: 0, 1: 0, 2: 0}, map[int]uint64{2: 5, 1: 5, 0: 1}, &all, 1},
+		{"tie: highest cpu", map[int]uint64{0: 0, 1: 0, 2: 0, 3: 0}, map[int]uint64{2: 5, 1: 5, 0: 5, 3: 1}, &all, 2},
 		{"not allowed", map[int]uint64{0: 0, 1: 0}, map[int]uint64{0: 90, 1: 10}, &only1, 1},
 		{"cpu gone offline in between", map[int]uint64{0: 0}, map[int]uint64{0: 5, 3: 900}, &all, 0},
 		{"counter went back", map[int]uint64{0: 50, 1: 0}, map[int]uint64{0: 10, 1: 1}, &all, 1},

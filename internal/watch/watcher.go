@@ -312,8 +312,11 @@ func (w *Watcher) pin() (undo func(), err error) {
 	}
 	cpu := w.cpu
 	if cpu < 0 {
+		if w.idleAtStart == nil {
+			return nil, nil
+		}
 		after, err := readCPUIdle(w.opts.Root)
-		if err != nil || w.idleAtStart == nil {
+		if err != nil {
 			return nil, nil
 		}
 		var allowed unix.CPUSet
