@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,6 +60,9 @@ func TestWatchUsageErrors(t *testing.T) {
 		{name: "negative rescan", args: []string{"watch", "--rescan", "-1s"}},
 		{name: "negative pid", args: []string{"watch", "--pid", "-3"}},
 		{name: "extra argument", args: []string{"watch", "now"}},
+		{name: "cpu not a number", args: []string{"watch", "--cpu", "first"}},
+		{name: "negative cpu", args: []string{"watch", "--cpu", "-1"}},
+		{name: "cpu this process may not use", args: []string{"watch", "--cpu", "1023"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer
@@ -85,6 +89,10 @@ func TestWatchDurationEndsWithSummary(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "\nwatched ") && !strings.HasPrefix(out.String(), "watched ") {
 		t.Errorf("no summary in output:\n%s", out.String())
+	}
+	// --cpu auto (the default) pins the watch and the summary says where.
+	if !regexp.MustCompile(`(?m)^ran on CPU [0-9]+$`).MatchString(out.String()) {
+		t.Errorf("the summary does not name the CPU the watch ran on:\n%s", out.String())
 	}
 }
 

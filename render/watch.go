@@ -87,6 +87,9 @@ func (p *WatchPrinter) Summary(elapsed time.Duration, st watch.Stats) error {
 	fmt.Fprintf(p.w, "watched %s: %s\n", elapsed.Round(time.Millisecond), strings.Join(parts, ", "))
 	fmt.Fprintf(p.w, "%d processes seen, %d alive, %d remembered, %d forgotten; %d ticks, %d rescans, %d probes, %d inotify wake-ups\n",
 		st.Seen, st.Live, st.Remembered, st.Forgotten, st.Ticks, st.Rescans, st.Probes, st.Wakeups)
+	if st.CPU >= 0 {
+		fmt.Fprintf(p.w, "ran on CPU %d\n", st.CPU)
+	}
 	if st.InotifyError != "" {
 		fmt.Fprintf(p.w, "inotify unavailable (%s): polling only\n", st.InotifyError)
 	}
