@@ -226,7 +226,7 @@ func TestWatchUnprivileged(t *testing.T) {
 	// GNU sleep adds its arguments up: the marker adds less than a millisecond.
 	marker := "0.0000" + strconv.Itoa(os.Getpid())
 	pids := spawnUntil(t, done, "sleep", "0.3", marker)
-	found := false
+	found, pinned := false, false
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(nil, 1<<24)
 	for sc.Scan() {
@@ -235,8 +235,16 @@ func TestWatchUnprivileged(t *testing.T) {
 			(slices.Contains(e.Cmdline, marker) || slices.Contains(e.NewCmdline, marker)) {
 			found = true
 		}
+		// Pinning and the short slice need no privilege either.
+		var sum struct{ Summary *watch.Stats }
+		if json.Unmarshal(sc.Bytes(), &sum) == nil && sum.Summary != nil {
+			pinned = sum.Summary.CPU >= 0 && sum.Summary.PinError == ""
+		}
 	}
 	if !found {
 		t.Errorf("uid 65534 did not see any of root's sleeps %v with its command line:\n%s", pids, out.String())
+	}
+	if !pinned {
+		t.Errorf("uid 65534: the summary does not show the watch pinned to a CPU:\n%s", out.String())
 	}
 }
