@@ -150,14 +150,11 @@ func decodeHeaderYAML(head []byte, h *Header) bool {
 	if headerMarkers(head) {
 		return false
 	}
-	if bytes.IndexByte(head, '*') >= 0 {
-		var n yaml.Node
-		if err := yaml.Unmarshal(head, &n); err != nil || hasAlias(&n) {
-			return false
-		}
-	}
 	var doc struct {
 		Header Header `yaml:"header"`
+	}
+	if n, err := parseYAMLChecked(head, &doc); err != nil || hasAlias(n) {
+		return false
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(head))
 	dec.KnownFields(true)
@@ -192,17 +189,14 @@ func headerMarkers(head []byte) bool {
 }
 
 // decodeRecordYAML decodes rec, one record of the "processes:" sequence, with yaml.v3 as a
-// one-item sequence. It declines a record that yaml.v3 rejects, that holds more than one item, or
-// that uses an alias: yaml.v3 limits aliasing by a ratio over the whole document, which a record
+// one-item sequence. It declines a record that yaml.v3 rejects, that holds more than one item,
+// a float where an integer belongs (checkYAMLInts), or that uses an alias: yaml.v3 limits aliasing by a ratio over the whole document, which a record
 // alone does not show.
 func decodeRecordYAML(rec []byte, p *Process) bool {
-	if bytes.IndexByte(rec, '*') >= 0 || bytes.IndexByte(rec, '&') >= 0 { // perhaps an alias
-		var n yaml.Node
-		if err := yaml.Unmarshal(rec, &n); err != nil || hasAlias(&n) {
-			return false
-		}
-	}
 	var one []Process
+	if n, err := parseYAMLChecked(rec, &one); err != nil || hasAlias(n) {
+		return false
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(rec))
 	dec.KnownFields(true)
 	if err := dec.Decode(&one); err != nil || len(one) != 1 {

@@ -188,6 +188,9 @@ func unmarshal(data []byte, s *Snapshot) error {
 // unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document
 // the lean reader declines, and the reference it is tested against.
 func unmarshalYAML(data []byte, s *Snapshot) error {
+	if _, err := parseYAMLChecked(data, s); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(s); err != nil {

@@ -117,6 +117,9 @@ func readYAMLHeader(br *bufio.Reader) (Header, error) {
 	var doc struct {
 		Header Header `yaml:"header"`
 	}
+	if _, err := parseYAMLChecked(head.Bytes(), &doc); err != nil {
+		return Header{}, err
+	}
 	if err := yaml.Unmarshal(head.Bytes(), &doc); err != nil {
 		return Header{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,8 @@ func TestReadHeaderBadInput(t *testing.T) {
 		{"array.json", `[1]`, ErrInvalid},
 		{"bad.jsonl", "{\"schema\":\"procsnap/v1\"}\nnot json\n", ErrInvalid},
 		{"bad.yaml.gz", "\x1f\x8b\x08garbage", ErrInvalid},
+		// yaml.v3 alone would truncate it to 300.
+		{"float.yaml", regexp.MustCompile(`(?m)^  taker_pid: [0-9]+$`).ReplaceAllString(string(good), "  taker_pid: 300.5"), ErrInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
