@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -146,5 +147,54 @@ func TestProbeKeepsProcessGoneBeforeStatus(t *testing.T) {
 				t.Errorf("started = uid %d cmdline %q, want uid -1 (unknown) and the marker", started.UID, started.Cmdline)
 			}
 		})
+	}
+}
+
+// TestDeadProcessIsAnExit: a process whose parent is reaping it shows state X with pgid and sid
+// -1 and ppid 0 in its stat. A known process seen so has exited (no setpgid, setsid or
+// reparenting), and a new PID seen so is not reported at all.
+func TestDeadProcessIsAnExit(t *testing.T) {
+	dead := func(pid int) string {
+		return fmt.Sprintf("%d (child) X 0 -1 -1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 0 0 %d 1000 10\n", pid, 5000+pid)
+	}
+	root := t.TempDir()
+	fakeProc(t, root, 400, 1, "spawner", "spawner", "run")
+	setLastPID(t, root, 400)
+	w, err := New(Options{Root: root, NoInotify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	fakeProc(t, root, 500, 400, "child", "child", "run")
+	setLastPID(t, root, 500)
+	if err := w.Tick(); err != nil {
+		t.Fatal(err)
+	}
+	// 500 dies; 501 is first seen dead.
+	if err := os.WriteFile(filepath.Join(root, "500", "stat"), []byte(dead(500)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fakeProc(t, root, 501, 400, "child", "child", "run")
+	if err := os.WriteFile(filepath.Join(root, "501", "stat"), []byte(dead(501)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	setLastPID(t, root, 501)
+	w.nextYoung = time.Time{}
+	for _, p := range w.young {
+		p.nextCheck = time.Time{} // due now
+	}
+	if err := w.Tick(); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range w.out {
+		kinds = append(kinds, fmt.Sprintf("%s %d", e.Kind, e.PID))
+	}
+	want := []string{"started 500", "exited 500"}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("events %q, want %q", kinds, want)
 	}
 }
