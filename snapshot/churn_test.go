@@ -169,6 +169,11 @@ func TestTakeUnderChurn(t *testing.T) {
 		c.mu.Unlock()
 		if err := s.Validate(); err != nil {
 			t.Errorf("snapshot %d does not validate: %v", i, err)
+			for _, p := range s.Processes {
+				if p.PPID < 0 || p.PGID < 0 || p.SID < 0 || p.Threads < 0 || p.TracerPID < 0 {
+					t.Logf("record: %+v", p)
+				}
+			}
 		}
 		time.Sleep(5 * time.Millisecond) // leave the churners the CPU most of the time
 	}

@@ -39,8 +39,10 @@ func runPS(t *testing.T) map[int]psRow {
 
 // TestTakeAgreesWithPS takes this machine between two ps runs and requires identical
 // pid/ppid/pgid/sid/state for every process ps showed the same way both times (a process that
-// started, exited or changed state meanwhile proves nothing either way). The stable overlap must
-// cover nearly all of ps's processes, and staged processes in every interesting state are part of it.
+// started, exited or changed state meanwhile proves nothing either way). Every stable process
+// must be in the snapshot and agree; the stable ones must be at least half of ps's (other test
+// packages running in parallel churn processes: 79 of 89 were stable in one such run), and staged
+// processes in every interesting state are part of them.
 func TestTakeAgreesWithPS(t *testing.T) {
 	skipUnlessReal(t)
 	_, zombies := stage.Zombies(t, 1)
@@ -84,8 +86,8 @@ func TestTakeAgreesWithPS(t *testing.T) {
 			t.Errorf("staged pid %d: in ps %v, in snapshot %v", pid, ok, s.Find(pid) != nil)
 		}
 	}
-	if len(before) < 10 || compared < len(before)*9/10 {
-		t.Errorf("compared %d of %d ps processes (%d stable): the overlap is too small", compared, len(before), stable)
+	if stable < 10 || stable < len(before)/2 {
+		t.Errorf("only %d of %d ps processes were stable: too few to compare", stable, len(before))
 	}
 	// A few flips are chance on any host; in a small container (a dozen processes) one busy
 	// process flipping is already 1/12, so the bound has a floor.
