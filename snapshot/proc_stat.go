@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -28,6 +29,12 @@ type Stat struct {
 // Kthread reports whether the process is a kernel thread (PF_KTHREAD in flags).
 func (st *Stat) Kthread() bool { return st.Flags&pfKthread != 0 }
 
+// Dead reports whether the process has exited and its parent is reaping it (state X,
+// EXIT_DEAD). Once the kernel has released its signal struct, stat prints pgid and sid as -1
+// and ppid as 0 (seen under churn), which would read as a setpgid, a setsid and a reparenting.
+// Readers treat it as gone.
+func (st *Stat) Dead() bool { return st.State == "X" || st.PGRP < 0 || st.Session < 0 }
+
 // readStat reads /proc/PID/stat in one call and fills the identity, tree and life fields.
 // procfs's Proc.Stat panics on a line cut right after the comm ("1 (x)") and on a "(" after the
 // last ")", so procsnap parses the line itself.
@@ -42,6 +49,9 @@ func readStat(d procDir, pid int, buf *[]byte, btime uint64, userHZ int64, out *
 	}
 	if st.PID != pid {
 		return errMalformedf("stat of pid %d says pid %d", pid, st.PID)
+	}
+	if st.Dead() {
+		return fmt.Errorf("pid %d: state X: %w", pid, syscall.ESRCH) // recorded as vanished
 	}
 	fillStat(&st, btime, userHZ, out)
 	return nil

@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/prometheus/procfs"
@@ -168,9 +167,6 @@ func (r *reader) readOnce(pid int) (Process, error) {
 	if err := readStat(d, pid, &r.buf, r.btime, userHZ, &p); err != nil {
 		return p, err
 	}
-	if dead(&p) {
-		return p, fmt.Errorf("pid %d: state X: %w", pid, syscall.ESRCH)
-	}
 	absent := r.readRest(d, &p)
 	if len(absent) == 0 {
 		return p, nil
@@ -179,7 +175,7 @@ func (r *reader) readOnce(pid int) (Process, error) {
 	// read. stat again tells which: ESRCH once the process is reaped, state Z while a zombie.
 	var again Process
 	err = readStat(d, pid, &r.buf, r.btime, userHZ, &again)
-	if (err != nil && isVanished(err)) || (err == nil && (dead(&again) || again.IsZombie() && !p.IsZombie())) {
+	if (err != nil && isVanished(err)) || (err == nil && again.IsZombie() && !p.IsZombie()) {
 		// The process exited while being read: what was read is its own, what was missing
 		// is missing because it exited.
 		for _, f := range absent {
@@ -196,12 +192,6 @@ func (r *reader) readOnce(pid int) (Process, error) {
 	}
 	return p, nil
 }
-
-// dead reports whether stat shows a process that has exited and that its parent is reaping
-// (state X, EXIT_DEAD): once the kernel has released its signal struct, stat prints pgid and sid
-// as -1 and ppid as 0 (seen under churn). It is recorded as vanished, like a process whose
-// files are already gone.
-func dead(p *Process) bool { return p.State == "X" || p.PGID < 0 || p.SID < 0 }
 
 // zombieReleases are the fields whose files a zombie no longer has.
 var zombieReleases = map[string]bool{"exe": true, "cwd": true, "namespaces": true}

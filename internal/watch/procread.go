@@ -37,12 +37,7 @@ type sighting struct {
 	Cmdline              []string
 }
 
-// dead reports whether s shows a process its parent is reaping (state X): stat then prints
-// pgid and sid as -1 and ppid as 0, which would read as a setpgid, a setsid and a reparenting.
-// It has exited.
-func (s *sighting) dead() bool { return s.State == 'X' || s.PGID < 0 || s.SID < 0 }
-
-// errDead is the probe's error for a dead process (sighting.dead).
+// errDead is parseStat's error for a process that has exited (snapshot.Stat.Dead).
 var errDead = errors.New("exited: state X")
 
 // preadWhole reads f from offset 0 to EOF into *buf (grown up to limit, reused). A /proc file
@@ -145,6 +140,9 @@ func parseStat(b []byte, s *sighting) error {
 	}
 	if len(st.State) != 1 {
 		return fmt.Errorf("%w: stat state %q", ErrMalformed, st.State)
+	}
+	if st.Dead() {
+		return errDead
 	}
 	s.PID, s.PPID, s.PGID, s.SID = st.PID, st.PPID, st.PGRP, st.Session
 	s.Comm, s.State, s.Kthread, s.Start = st.Comm, st.State[0], st.Kthread(), st.Starttime

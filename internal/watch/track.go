@@ -49,9 +49,6 @@ func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) {
 	if err == nil {
 		err = parseStat(b, &s)
 	}
-	if err == nil && s.dead() {
-		err = errDead
-	}
 	if err == nil {
 		var sb []byte
 		if sb, err = os.ReadFile(dir + "/status"); err == nil {
@@ -173,7 +170,7 @@ func (w *Watcher) reread(p *proc) (s sighting, ok bool) {
 	} else {
 		b, err = os.ReadFile(w.opts.Root + "/" + strconv.Itoa(p.key.PID) + "/stat")
 	}
-	if err != nil || parseStat(b, &s) != nil || s.Start != p.key.StartTicks || s.dead() {
+	if err != nil || parseStat(b, &s) != nil || s.Start != p.key.StartTicks {
 		return s, false
 	}
 	s.Tgid, s.UID = p.cur.Tgid, p.cur.UID
