@@ -16,12 +16,13 @@ import (
 // on this 2-vCPU VM (kernel 6.18, PREEMPT_NONE, HZ=250), 200 processes exiting right after
 // exec per run, three alternating runs each: caught 99.0-100% with both settings below,
 // 93.0-95.5% without pinning, 95.5-98.0% without the short slice, 87.0-92.5% with neither.
-// ftrace showed why: a read of /proc/PID/stat or cmdline during an exec blocks on the exec's
-// locks (exec_update_lock, mmap_lock), the exec'ing process wakes the reader onto its own
-// CPU, and there the reader waits behind it (the kernel does not preempt the exec) for up to
-// a 4 ms tick while the other CPU idles; inotify and timer wake-ups crossing to a halted vCPU
-// added up to 2 ms more. With every thread on one CPU those wake-ups stay local, and the
-// short slice lets the woken watch preempt whatever runs there at the next chance.
+// ftrace showed why: a read of /proc/PID/stat or cmdline during an exec blocks on a lock the
+// exec holds (down_read_killable in do_task_stat, and in __access_remote_vm for cmdline), the
+// exec'ing process wakes the reader onto its own CPU, and there the reader waits behind it
+// (the kernel does not preempt the exec) for up to a 4 ms tick while the other CPU idles;
+// inotify and timer wake-ups crossing to a halted vCPU added up to 2 ms more. With every
+// thread on one CPU those wake-ups stay local, and the short slice lets the woken watch
+// preempt whatever runs there at the next chance.
 
 // AutoCPU and AnyCPU are the special values of Options.CPU.
 const (
