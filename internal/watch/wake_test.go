@@ -38,6 +38,24 @@ func setLastPID(t *testing.T, root string, pid int) {
 	}
 }
 
+// startFake starts a watcher, without inotify, on a fake proc root holding one process, the
+// spawner (pid 400, the last PID).
+func startFake(t *testing.T, root string, opts Options) *Watcher {
+	t.Helper()
+	fakeProc(t, root, 400, 1, "spawner", "spawner", "run")
+	setLastPID(t, root, 400)
+	opts.Root, opts.NoInotify = root, true
+	w, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // TestWakeRereadsPreExecChildren: a child first seen with its parent's command line (found in
 // the middle of its execve) is re-read on the next inotify wake-up even though its first
 // scheduled re-read is not due, so an exec followed at once by an exit is not missed; without
@@ -53,17 +71,8 @@ func TestWakeRereadsPreExecChildren(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			fakeProc(t, root, 400, 1, "spawner", "spawner", "run")
-			setLastPID(t, root, 400)
 			now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-			w, err := New(Options{Root: root, NoInotify: true, Now: func() time.Time { return now }})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
-			if err := w.Start(); err != nil {
-				t.Fatal(err)
-			}
+			w := startFake(t, root, Options{Now: func() time.Time { return now }})
 
 			// The fork: found on a wake-up, still a copy of its parent.
 			fakeProc(t, root, 500, 400, "spawner", "spawner", "run")
@@ -110,16 +119,7 @@ func TestProbeKeepsProcessGoneBeforeStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			fakeProc(t, root, 400, 1, "spawner", "spawner", "run")
-			setLastPID(t, root, 400)
-			w, err := New(Options{Root: root, NoInotify: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
-			if err := w.Start(); err != nil {
-				t.Fatal(err)
-			}
+			w := startFake(t, root, Options{})
 
 			fakeProc(t, root, 500, 400, "child", "child", "0", "marker")
 			dir := filepath.Join(root, "500")
@@ -158,16 +158,7 @@ func TestDeadProcessIsAnExit(t *testing.T) {
 		return fmt.Sprintf("%d (child) X 0 -1 -1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 0 0 %d 1000 10\n", pid, 5000+pid)
 	}
 	root := t.TempDir()
-	fakeProc(t, root, 400, 1, "spawner", "spawner", "run")
-	setLastPID(t, root, 400)
-	w, err := New(Options{Root: root, NoInotify: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
+	w := startFake(t, root, Options{})
 	fakeProc(t, root, 500, 400, "child", "child", "run")
 	setLastPID(t, root, 500)
 	if err := w.Tick(); err != nil {
