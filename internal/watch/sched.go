@@ -1,14 +1,13 @@
 package watch
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strconv"
 
+	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -104,57 +103,38 @@ func pinProcess(cpu int) (undo func(), err error) {
 
 // threads lists the thread IDs of this process.
 func threads() ([]int, error) {
-	ents, err := os.ReadDir("/proc/self/task")
+	fs, err := procfs.NewFS("/proc")
 	if err != nil {
 		return nil, err
 	}
-	tids := make([]int, 0, len(ents))
-	for _, e := range ents {
-		if tid, err := strconv.Atoi(e.Name()); err == nil {
-			tids = append(tids, tid)
-		}
+	ts, err := fs.AllThreads(os.Getpid())
+	if err != nil {
+		return nil, err
+	}
+	tids := make([]int, len(ts))
+	for i, t := range ts {
+		tids[i] = t.PID
 	}
 	return tids, nil
 }
 
-// readCPUIdle reads the idle and iowait time of each CPU from the proc root's stat file.
-func readCPUIdle(root string) (map[int]uint64, error) {
-	b, err := os.ReadFile(root + "/stat")
+// readCPUIdle reads the idle and iowait time of each CPU, in seconds, from the proc root's stat
+// file (with procfs, as take reads btime there).
+func readCPUIdle(root string) (map[int]float64, error) {
+	fs, err := procfs.NewFS(root)
 	if err != nil {
 		return nil, err
 	}
-	return parseCPUIdle(b)
-}
-
-// parseCPUIdle parses the "cpuN user nice system idle iowait ..." lines of /proc/stat.
-func parseCPUIdle(b []byte) (map[int]uint64, error) {
-	out := map[int]uint64{}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20) // the intr line is long
-	for sc.Scan() {
-		f := bytes.Fields(sc.Bytes())
-		if len(f) == 0 || len(f[0]) < 4 || !bytes.HasPrefix(f[0], []byte("cpu")) {
-			continue
-		}
-		cpu, err := strconv.Atoi(string(f[0][3:]))
-		if err != nil {
-			continue // the "cpu" total line
-		}
-		if len(f) < 6 {
-			return nil, fmt.Errorf("%w: stat: %q", ErrMalformed, sc.Bytes())
-		}
-		idle, err1 := strconv.ParseUint(string(f[4]), 10, 64)
-		iowait, err2 := strconv.ParseUint(string(f[5]), 10, 64)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%w: stat: %q", ErrMalformed, sc.Bytes())
-		}
-		out[cpu] = idle + iowait
-	}
-	if err := sc.Err(); err != nil {
+	st, err := fs.Stat()
+	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: stat: no cpuN line", ErrMalformed)
+	if len(st.CPU) == 0 {
+		return nil, fmt.Errorf("%w: %s/stat: no cpuN line", ErrMalformed, root)
+	}
+	out := make(map[int]float64, len(st.CPU))
+	for cpu, c := range st.CPU {
+		out[int(cpu)] = c.Idle + c.Iowait
 	}
 	return out, nil
 }
@@ -164,8 +144,8 @@ func parseCPUIdle(b []byte) (map[int]uint64, error) {
 // units, and Start is often shorter) it takes the highest-numbered CPU: CPU 0 is where
 // interrupts and housekeeping land by default (pinned to CPU 0 with taskset, the watch caught
 // 97.0 and 98.5% of the 0 ms processes, pinned to CPU 1 100 and 100%).
-func idlestCPU(before, after map[int]uint64, allowed *unix.CPUSet) int {
-	best, bestIdle := -1, uint64(0)
+func idlestCPU(before, after map[int]float64, allowed *unix.CPUSet) int {
+	best, bestIdle := -1, 0.0
 	for cpu, a := range after {
 		b, ok := before[cpu]
 		if !ok || !allowed.IsSet(cpu) || a < b {

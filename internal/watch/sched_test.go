@@ -2,47 +2,49 @@ package watch
 
 import (
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-func TestParseCPUIdle(t *testing.T) {
+func TestReadCPUIdle(t *testing.T) {
 	fixture, err := os.ReadFile("../../fixtures/proc/basic/stat")
 	if err != nil {
 		t.Fatal(err)
 	}
-	longIntr := "intr " + strings.Repeat("0 ", 70000) + "\n" // longer than bufio's default line
 	for _, tc := range []struct {
 		name, in string
-		want     map[int]uint64
-		err      error
+		want     map[int]float64 // seconds: /proc/stat counts in USER_HZ (100) units
+		ok       bool
 	}{
-		{"fixture", string(fixture), map[int]uint64{0: 1000}, nil},
-		{"idle plus iowait", "cpu  9 9 9 9 9\ncpu0 1 2 3 40 5 6 7\ncpu1 1 2 3 400 50 6 7\n", map[int]uint64{0: 45, 1: 450}, nil},
-		{"long intr line", "cpu0 1 2 3 4 5\n" + longIntr + "cpu1 1 2 3 40 5\n", map[int]uint64{0: 9, 1: 45}, nil},
-		{"no cpu line", "intr 1\nctxt 2\n", nil, ErrMalformed},
-		{"cut line", "cpu0 1 2 3\n", nil, ErrMalformed},
-		{"not a number", "cpu0 1 2 3 x 5\n", nil, ErrMalformed},
+		{"fixture", string(fixture), map[int]float64{0: 10}, true},
+		{"idle plus iowait", "cpu  9 9 9 9 9\ncpu0 1 2 3 40 5 6 7\ncpu1 1 2 3 400 50 6 7\n", map[int]float64{0: 0.45, 1: 4.5}, true},
+		{"no cpu line", "intr 1\nctxt 2\n", nil, false},
+		{"not a number", "cpu0 1 2 3 x 5\n", nil, false},
+		{"no file", "", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseCPUIdle([]byte(tc.in))
-			if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
-				t.Fatalf("err = %v, want %v", err, tc.err)
+			root := t.TempDir()
+			if tc.in != "" {
+				if err := os.WriteFile(root+"/stat", []byte(tc.in), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := readCPUIdle(root)
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok %v", err, tc.ok)
 			}
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %v, want %v", got, tc.want)
 			}
 			for cpu, v := range tc.want {
-				if got[cpu] != v {
-					t.Errorf("cpu%d = %d, want %d", cpu, got[cpu], v)
+				if d := got[cpu] - v; d > 1e-9 || d < -1e-9 {
+					t.Errorf("cpu%d = %g, want %g", cpu, got[cpu], v)
 				}
 			}
 		})
@@ -57,17 +59,17 @@ func TestIdlestCPU(t *testing.T) {
 	only1.Set(1)
 	for _, tc := range []struct {
 		name          string
-		before, after map[int]uint64
+		before, after map[int]float64
 		allowed       *unix.CPUSet
 		want          int
 	}{
-		{"most idle", map[int]uint64{0: 10, 1: 10, 2: 10}, map[int]uint64{0: 20, 1: 90, 2: 50}, &all, 1},
-		{"counts the delta, not the total", map[int]uint64{0: 1000, 1: 0}, map[int]uint64{0: 1010, 1: 50}, &all, 1},
-		{"tie: highest cpu", map[int]uint64{0: 0, 1: 0, 2: 0, 3: 0}, map[int]uint64{2: 5, 1: 5, 0: 5, 3: 1}, &all, 2},
-		{"not allowed", map[int]uint64{0: 0, 1: 0}, map[int]uint64{0: 90, 1: 10}, &only1, 1},
-		{"cpu gone offline in between", map[int]uint64{0: 0}, map[int]uint64{0: 5, 3: 900}, &all, 0},
-		{"counter went back", map[int]uint64{0: 50, 1: 0}, map[int]uint64{0: 10, 1: 1}, &all, 1},
-		{"nothing allowed", map[int]uint64{2: 0}, map[int]uint64{2: 9}, &only1, -1},
+		{"most idle", map[int]float64{0: 10, 1: 10, 2: 10}, map[int]float64{0: 20, 1: 90, 2: 50}, &all, 1},
+		{"counts the delta, not the total", map[int]float64{0: 1000, 1: 0}, map[int]float64{0: 1010, 1: 50}, &all, 1},
+		{"tie: highest cpu", map[int]float64{0: 0, 1: 0, 2: 0, 3: 0}, map[int]float64{2: 5, 1: 5, 0: 5, 3: 1}, &all, 2},
+		{"not allowed", map[int]float64{0: 0, 1: 0}, map[int]float64{0: 90, 1: 10}, &only1, 1},
+		{"cpu gone offline in between", map[int]float64{0: 0}, map[int]float64{0: 5, 3: 900}, &all, 0},
+		{"counter went back", map[int]float64{0: 50, 1: 0}, map[int]float64{0: 10, 1: 1}, &all, 1},
+		{"nothing allowed", map[int]float64{2: 0}, map[int]float64{2: 9}, &only1, -1},
 		{"no reading", nil, nil, &all, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

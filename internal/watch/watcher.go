@@ -113,8 +113,8 @@ type Watcher struct {
 
 	keptOpen, maxKeptOpen int // stat files kept open, and the cap (from RLIMIT_NOFILE)
 
-	cpu         int            // Options.CPU as a number, -1 for AutoCPU and AnyCPU
-	idleAtStart map[int]uint64 // idle time per CPU when Start began, for AutoCPU
+	cpu         int             // Options.CPU as a number, -1 for AutoCPU and AnyCPU
+	idleAtStart map[int]float64 // idle seconds per CPU when Start began, for AutoCPU
 }
 
 // New opens the proc root and reads what the watcher needs once (pid_max, btime).
