@@ -24,10 +24,14 @@ func (w *Watcher) rescan(now time.Time, initial bool) error {
 	how := byRescan
 	if initial {
 		how = atStart
+	} else if err := w.catchUp(now); err != nil {
+		// The PIDs allocated during the listing are probed (and counted) by the fast path
+		// first, so that every process the listing finds had its PID counted as created.
+		return err
 	}
 	for _, pid := range pids {
-		if w.live[pid] == nil {
-			w.probeNew(pid, now, how)
+		if w.live[pid] == nil && w.probeNew(pid, now, how) == probedNew && how == byRescan {
+			w.acct.processes++ // its PID was counted created, skipped or found empty
 		}
 	}
 	// Whatever is left of the previous pass is finished first.
