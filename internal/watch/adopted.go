@@ -22,7 +22,9 @@ import (
 //     and every PID allocated between them belongs to the creator's other descendants or to
 //     processes the watch missed (the middle, most often). The closest process before the
 //     daemon, within maxPIDGap, for which that holds is the candidate; a process seen between
-//     them that does not descend from it rules it out (another process was forking then).
+//     them that does not descend from it rules it out (another process was forking then). A
+//     living candidate needs a middle between them (seen exited, or a PID not seen): its own
+//     child would still be its child, not adopted.
 //   - Start times: the candidate started no later than the daemon and was still alive when
 //     the daemon started (its exit was seen at or after the daemon's start tick).
 //   - Identity: same uid (or the candidate is root, which may launch a daemon as another user).
@@ -50,7 +52,7 @@ func (w *Watcher) adopted(s *sighting) bool {
 }
 
 // inferCreator looks for the creator of p, a process first seen adopted, and links p to it.
-func (w *Watcher) inferCreator(p *proc) {
+func (w *Watcher) inferCreator(p *proc, now time.Time) {
 	lo := max(2, p.key.PID-maxPIDGap)
 	byPID := map[int][]*proc{}
 	for _, c := range w.known {
@@ -58,17 +60,23 @@ func (w *Watcher) inferCreator(p *proc) {
 			byPID[c.key.PID] = append(byPID[c.key.PID], c)
 		}
 	}
-	missed := map[int]bool{}
+	missed := map[int]bool{} // PIDs found empty: missed, or to be looked at again
 	for _, m := range w.acct.recentMissed {
 		if m.pid >= lo && m.pid < p.key.PID {
 			missed[m.pid] = true
 		}
+	}
+	for _, pid := range w.acct.pending {
+		missed[pid] = true
 	}
 	cg := readCgroup(w.opts.Root, p.key.PID)
 	var between []*proc
 	nMissed := 0
 	for pid := p.key.PID - 1; pid >= lo; pid-- {
 		for _, c := range byPID[pid] {
+			if c.alive() && c.cur.State != 'Z' && c.key.StartTicks <= p.key.StartTicks {
+				w.observe(c, now) // a launcher's exit may not have been seen yet
+			}
 			if how := w.creatorEvidence(p, c, between, nMissed, cg); how != "" {
 				p.parent, p.inferred, p.follow = c.key, how, p.follow || c.follow
 				return
@@ -93,11 +101,19 @@ func (w *Watcher) creatorEvidence(p, c *proc, between []*proc, nMissed int, cg [
 	if c.uid != p.uid && c.uid > 0 && p.uid >= 0 {
 		return ""
 	}
-	unrelated := 0
+	unrelated, middle := 0, nMissed > 0
 	for _, b := range between {
-		if b.key.StartTicks >= c.key.StartTicks && !w.descends(b, c) {
+		switch {
+		case b.key.StartTicks >= c.key.StartTicks && !w.descends(b, c):
 			unrelated++
+		case !b.alive() || b.cur.State == 'Z':
+			middle = true // a descendant of c that exited: the middle, seen
 		}
+	}
+	if c.alive() && c.cur.State != 'Z' && !middle {
+		// A living process's own child is not adopted: a living creator needs a middle
+		// process between them, seen exited or not seen at all.
+		return ""
 	}
 	sameCmd := len(p.cur.Cmdline) > 0 && equalStrings(p.cur.Cmdline, c.cur.Cmdline)
 	if unrelated > 0 && !sameCmd {
@@ -105,7 +121,7 @@ func (w *Watcher) creatorEvidence(p, c *proc, between []*proc, nMissed int, cg [
 	}
 	var ev []string
 	if unrelated == 0 {
-		ev = append(ev, fmt.Sprintf("pid order (%d → %d: %d allocated between, %d of them missed, none of another process)",
+		ev = append(ev, fmt.Sprintf("pid order (%d → %d: %d PIDs between, %d of them not seen, none of another process)",
 			c.key.PID, p.key.PID, p.key.PID-c.key.PID-1, nMissed))
 	}
 	if sameCmd {

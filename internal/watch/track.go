@@ -126,7 +126,7 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 	}
 	if how != atStart && !s.Kthread && w.adopted(s) {
 		p.adoptedAtBirth = true
-		w.inferCreator(p)
+		w.inferCreator(p, now)
 	}
 	p.follow = p.follow || w.opts.PID == 0 || s.PID == w.opts.PID
 	w.live[s.PID] = p
