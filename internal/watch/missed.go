@@ -51,6 +51,10 @@ type Counts struct {
 	// namespaces, which the watch cannot see.
 	HostCreated int64 `json:"host_created"`
 	Outside     int64 `json:"outside_namespace,omitempty"`
+	// Host is set when the watch's PID namespace is the host's (it sees kernel threads): then
+	// nothing is created outside it, and the boundary noise between the two counters is not
+	// reported as Outside.
+	Host bool `json:"host_namespace"`
 	// LateTicks counts the ticks that ran at least LateAfter after they were due, and MaxLateNS
 	// is the latest one.
 	LateTicks int64 `json:"late_ticks"`
@@ -112,6 +116,9 @@ func (w *Watcher) counts() Counts {
 		c.HostCreated = n - a.hostStart
 		c.Outside = max(0, c.HostCreated-c.Created)
 	}
+	if c.Host = w.hostNS(); c.Host {
+		c.Outside = 0
+	}
 	return c
 }
 
@@ -134,6 +141,9 @@ func (w *Watcher) interval(now time.Time) Interval {
 	if c.HostCreated >= 0 && p.HostCreated >= 0 {
 		iv.HostCreated -= p.HostCreated
 		iv.Outside = max(0, iv.HostCreated-iv.Created)
+	}
+	if iv.Host {
+		iv.Outside = 0
 	}
 	a.last, a.lastAt, a.intervalMaxLate = c, now, 0
 	return iv
@@ -254,7 +264,11 @@ func statsEvent(iv Interval) Event {
 
 // String says what an interval saw and missed.
 func (c Counts) String() string {
-	s := fmt.Sprintf("missed %d of %d processes or threads created in this PID namespace", c.Missed, c.Created)
+	where := "in this PID namespace"
+	if c.Host {
+		where = "on this host"
+	}
+	s := fmt.Sprintf("missed %d of %d processes or threads created %s", c.Missed, c.Created, where)
 	if c.Created > 0 {
 		s += fmt.Sprintf(" (%.1f%%)", 100*float64(c.Missed)/float64(c.Created))
 	}
@@ -295,4 +309,11 @@ func (w *Watcher) watchingEvent() Event {
 	}
 	e.Summary = fmt.Sprintf("watching %d processes %s, %s", st.Processes, where, wake)
 	return e
+}
+
+// hostNS reports whether the watch's PID namespace is the host's: kernel threads live in the
+// initial PID namespace only, so seeing kthreadd (PID 2) says so without privileges.
+func (w *Watcher) hostNS() bool {
+	p := w.live[2]
+	return p != nil && p.cur.Kthread && p.cur.PPID == 0
 }

@@ -210,6 +210,7 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 	for {
 		woke := wt.wait(max(time.Until(due), minSleep))
 		if ctx.Err() != nil {
+			w.reprobe(w.opts.Now()) // settle what the last tick found empty
 			w.out = append(w.out, statsEvent(w.interval(w.opts.Now())))
 			return w.flush(emit)
 		}
