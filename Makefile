@@ -84,4 +84,5 @@ PSPY ?=
 bench-watch: build
 	$(GO) build -o bin/watchbench ./bench/watch
 	$${CC:-cc} -O2 -Wall -o bin/watch-spawn bench/watch/spawner/spawn.c
-	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)
+	$${CC:-cc} -O2 -Wall -static -o bin/watch-spawn-static bench/watch/spawner/spawn.c
+	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn -static bin/watch-spawn-static -loaded -daemons $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)

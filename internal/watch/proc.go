@@ -26,6 +26,8 @@ type proc struct {
 	nextCheck time.Time     // when a young process is re-read next
 	step      time.Duration // and the period after that, doubling from HotInterval
 	preZombie byte          // the state before it became a zombie
+	idle      int           // rescans in a row (log2, capped) that found it unchanged
+	skip      int           // rescans it sits out before its next re-read (see maxSkip)
 	stat      *os.File      // kept open while alive: reads follow this process, not a reused PID
 	cmd       *os.File      // kept open while young
 

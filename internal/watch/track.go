@@ -248,13 +248,14 @@ func (w *Watcher) readCmdline(p *proc) []string {
 	return splitCmdline(b)
 }
 
-// observe re-reads p and emits what changed, or its exit.
-func (w *Watcher) observe(p *proc, now time.Time) {
+// observe re-reads p and emits what changed, or its exit. It reports whether anything did.
+func (w *Watcher) observe(p *proc, now time.Time) (changed bool) {
 	s, ok := w.reread(p)
 	if !ok {
 		w.gone(p, now)
-		return
+		return true
 	}
+	changed = s.State != p.cur.State || s.PPID != p.cur.PPID || s.SID != p.cur.SID || s.PGID != p.cur.PGID || s.Comm != p.cur.Comm
 	evs := p.diffSighting(&s, now, w.opts.ZombieAfter)
 	for i := range evs {
 		if evs[i].Kind == KindReparented {
@@ -263,6 +264,7 @@ func (w *Watcher) observe(p *proc, now time.Time) {
 		w.emit(evs[i])
 	}
 	w.checkDaemon(p, now)
+	return changed || len(evs) > 0
 }
 
 // fillReparented names the old parent (re-reading it first, so its exit is reported before
@@ -382,6 +384,7 @@ func (w *Watcher) gone(p *proc, now time.Time) {
 		delete(w.live, p.key.PID)
 	}
 	w.exited = append(w.exited, p)
+	defer w.rereadKids(p, now)
 	switch {
 	case p.zombieSaid:
 		e := p.event(KindReaped, now)

@@ -119,6 +119,7 @@ type Watcher struct {
 	lastTick     time.Time // when the previous tick ran
 	lastLateSaid time.Time // when the last late event was emitted
 	adopters     map[int]bool
+	kids         map[int][]*proc // live processes by parent PID, as of the last rescan
 
 	keptOpen, maxKeptOpen int // stat files kept open, and the cap (from RLIMIT_NOFILE)
 
@@ -139,7 +140,7 @@ func New(opts Options) (*Watcher, error) {
 	}
 	w := &Watcher{
 		opts: opts, last: last,
-		live: map[int]*proc{}, known: map[snapshot.Key]*proc{}, adopters: map[int]bool{1: true},
+		live: map[int]*proc{}, known: map[snapshot.Key]*proc{}, adopters: map[int]bool{1: true}, kids: map[int][]*proc{},
 		stats: Stats{Events: map[string]int{}, CPU: -1}, cpu: cpu,
 	}
 	if w.pidMax, err = readPIDMax(opts.Root); err != nil {
