@@ -23,18 +23,18 @@ type daemon struct {
 }
 
 var daemons = []daemon{
-	{name: "ssh-agent", bin: "ssh-agent", script: "ssh-agent -a TMP.sock", pid: func(_ string, out []byte) int {
+	{name: "ssh-agent", bin: "ssh-agent", script: "rm -f TMP.sock; ssh-agent -a TMP.sock", pid: func(_ string, out []byte) int {
 		m := regexp.MustCompile(`SSH_AGENT_PID=(\d+)`).FindSubmatch(out)
 		if m == nil {
 			return 0
 		}
 		return atoiOr0(string(m[1]))
 	}},
-	{name: "tmux", bin: "tmux", script: "tmux -S TMP.tmux new-session -d sleep 600", pid: func(tmp string, _ []byte) int {
+	{name: "tmux", bin: "tmux", script: "rm -f TMP.tmux; tmux -S TMP.tmux new-session -d sleep 600", pid: func(tmp string, _ []byte) int {
 		b, _ := exec.Command("tmux", "-S", tmp+".tmux", "display", "-p", "#{pid}").Output()
 		return atoiOr0(strings.TrimSpace(string(b)))
 	}},
-	{name: "start-stop-daemon", bin: "start-stop-daemon", script: "start-stop-daemon --start --background --make-pidfile --pidfile TMP.pid --exec /bin/sleep -- 600", pid: func(tmp string, _ []byte) int {
+	{name: "start-stop-daemon", bin: "start-stop-daemon", script: "rm -f TMP.pid; start-stop-daemon --start --background --make-pidfile --pidfile TMP.pid --exec /bin/sleep -- 600", pid: func(tmp string, _ []byte) int {
 		b, _ := os.ReadFile(tmp + ".pid")
 		return atoiOr0(strings.TrimSpace(string(b)))
 	}},
@@ -62,13 +62,21 @@ func daemonRun(t tool, dir, label string) {
 			continue
 		}
 		tmp := filepath.Join(dir, fmt.Sprintf("d%d", i))
+		// Output to a file, not a pipe: a daemon that keeps its stdout would hold a pipe open.
+		f, err := os.Create(tmp + ".out")
+		if err != nil {
+			fail(err)
+		}
 		c := exec.Command("sh", "-c", strings.ReplaceAll(d.script, "TMP", tmp))
-		b, err := c.Output()
+		c.Stdout, c.Stderr = f, f
+		err = c.Run()
+		f.Close()
 		l := launched{d: d, sh: c.Process.Pid, tmp: tmp}
 		if err != nil {
 			l.err = err.Error()
 		}
 		time.Sleep(200 * time.Millisecond)
+		b, _ := os.ReadFile(tmp + ".out")
 		l.pid = d.pid(tmp, b)
 		ls = append(ls, l)
 	}

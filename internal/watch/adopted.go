@@ -43,12 +43,18 @@ const maxPIDGap = 64
 // adoptee rather than a child of ppid: ppid is init or a process seen adopting, or the
 // process is in neither its own session nor its parent's (a forked child inherits its
 // parent's session or makes its own).
-func (w *Watcher) adopted(s *sighting) bool {
+func (w *Watcher) adopted(s *sighting, now time.Time) bool {
 	if w.adopters[s.PPID] {
 		return true
 	}
 	parent := w.live[s.PPID]
-	return parent != nil && s.SID != parent.cur.SID && s.SID != s.PID
+	if parent == nil || s.SID == parent.cur.SID || s.SID == s.PID {
+		return false
+	}
+	// The parent's session as last read may be stale (it called setsid since, as the middle
+	// process of a double fork does): read it again. Gone by then, it cannot be compared.
+	w.observe(parent, now)
+	return parent.alive() && parent.cur.State != 'Z' && s.SID != parent.cur.SID
 }
 
 // inferCreator looks for the creator of p, a process first seen adopted, and links p to it.

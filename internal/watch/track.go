@@ -124,7 +124,7 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 		p.parent = parent.key
 		p.follow = parent.follow
 	}
-	if how != atStart && !s.Kthread && w.adopted(s) {
+	if how != atStart && !s.Kthread && w.adopted(s, now) {
 		p.adoptedAtBirth = true
 		w.inferCreator(p, now)
 	}
