@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // Who created a process first seen already adopted.
@@ -265,4 +266,16 @@ func (w *Watcher) rereadAncestors(p *proc, now time.Time) {
 		}
 		k = a.parent
 	}
+}
+
+// describeKey names a known process, alive or exited: "812 (sh, exited)".
+func (w *Watcher) describeKey(k snapshot.Key) string {
+	a := w.known[k]
+	if a == nil {
+		return strconv.Itoa(k.PID)
+	}
+	if !a.alive() || a.cur.State == 'Z' {
+		return fmt.Sprintf("%d (%s, exited)", k.PID, a.cur.Comm)
+	}
+	return fmt.Sprintf("%d (%s)", k.PID, a.cur.Comm)
 }

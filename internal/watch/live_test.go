@@ -234,11 +234,6 @@ func doubleFork(t *testing.T, r *recorder) bool {
 	return false
 }
 
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
-}
-
 func TestLiveZombie(t *testing.T) {
 	r := startWatch(t, Options{})
 	c := exec.Command("sh", "-c", "sleep 0.2")

@@ -172,18 +172,6 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 	w.checkDaemon(p, now)
 }
 
-// describeKey names a known process, alive or exited: "812 (sh, exited)".
-func (w *Watcher) describeKey(k snapshot.Key) string {
-	a := w.known[k]
-	if a == nil {
-		return strconv.Itoa(k.PID)
-	}
-	if !a.alive() || a.cur.State == 'Z' {
-		return fmt.Sprintf("%d (%s, exited)", k.PID, a.cur.Comm)
-	}
-	return fmt.Sprintf("%d (%s)", k.PID, a.cur.Comm)
-}
-
 // chain returns p's creation chain: the parent it was born to, that parent's, and so on.
 func (w *Watcher) chain(p *proc) []Ancestor {
 	var out []Ancestor
