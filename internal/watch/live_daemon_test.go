@@ -3,6 +3,7 @@ package watch
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -110,5 +111,36 @@ func TestLiveDaemonized(t *testing.T) {
 				t.Errorf("chain_how %q, want seen, inferred: or unknown", dz.ChainHow)
 			}
 		})
+	}
+}
+
+// TestLiveWakeOnExecInWritableDir: the default directories include those anyone can write to
+// and run from, and an exec of a program copied there wakes the watch (an exec opens the
+// program: one IN_OPEN in its directory, all a static binary makes).
+func TestLiveWakeOnExecInWritableDir(t *testing.T) {
+	dirs := inotifyDirs(nil)
+	for _, d := range []string{"/tmp", "/var/tmp", "/dev/shm"} {
+		if r, err := filepath.EvalSymlinks(d); err == nil && !slices.Contains(dirs, r) {
+			t.Errorf("default inotify directories %v lack %s", dirs, r)
+		}
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Skip("no /bin/true")
+	}
+	prog := filepath.Join(dir, "dropped")
+	if err := os.WriteFile(prog, src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := startWatch(t, Options{InotifyDirs: []string{dir}})
+	before := r.w.wakeups.Load()
+	if err := exec.Command(prog).Run(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); r.w.wakeups.Load() == before; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no inotify wake-up after running %s", prog)
+		}
 	}
 }
