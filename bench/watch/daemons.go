@@ -75,9 +75,11 @@ func daemonRun(t tool, dir, label string) {
 		if err != nil {
 			l.err = err.Error()
 		}
-		time.Sleep(200 * time.Millisecond)
-		b, _ := os.ReadFile(tmp + ".out")
-		l.pid = d.pid(tmp, b)
+		// The daemon writes its PID file after its launcher returns: wait for it a while.
+		for deadline := time.Now().Add(10 * time.Second); l.pid == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			b, _ := os.ReadFile(tmp + ".out")
+			l.pid = d.pid(tmp, b)
+		}
 		ls = append(ls, l)
 	}
 	time.Sleep(3 * time.Second)
