@@ -40,8 +40,8 @@ type Counts struct {
 	// threads created.
 	Created int64 `json:"created"`
 	// Processes and Threads are how many of them the watch saw as a process or as a thread.
-	Processes int64 `json:"processes_seen"`
-	Threads   int64 `json:"threads_seen"`
+	Processes int64 `json:"processes"`
+	Threads   int64 `json:"threads"`
 	// Missed is how many were gone before the watch looked: processes or threads.
 	Missed int64 `json:"missed"`
 	// Pending is how many are still to be re-probed (neither seen nor missed yet).
