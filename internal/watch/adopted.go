@@ -135,8 +135,8 @@ func (w *Watcher) creatorEvidence(p, c *proc, between []*proc, nMissed int, cg [
 		ev = append(ev, "same command line (a fork without exec)")
 	}
 	state := "alive"
-	if !c.alive() {
-		state = "exited"
+	if !c.alive() || c.cur.State == 'Z' {
+		state = "exited" // a zombie has exited
 	}
 	ev = append(ev, fmt.Sprintf("started before it and %s when it started", map[string]string{
 		"alive": "still alive", "exited": "alive"}[state]))
