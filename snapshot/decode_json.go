@@ -45,8 +45,7 @@ type jsonDecoder struct {
 // decodeJSON decodes one JSON document from r into s. size is the input's size when known (0
 // when not), used to bound how much header.counts.processes may preallocate.
 func decodeJSON(r io.Reader, s *Snapshot, size int64) error {
-	d := &jsonDecoder{jsonScanner: newJSONScanner(r), interned: make(map[string]string, 1024),
-		scratch: map[reflect.Type]reflect.Value{}, snap: s, sizeHint: size}
+	d := newJSONDecoder(r, s, size)
 	if err := d.value(reflect.ValueOf(s).Elem()); err != nil {
 		return d.wrap(err)
 	}
@@ -58,6 +57,45 @@ func decodeJSON(r io.Reader, s *Snapshot, size int64) error {
 		return errors.New("trailing data after JSON document")
 	}
 	return nil
+}
+
+func newJSONDecoder(r io.Reader, s *Snapshot, size int64) *jsonDecoder {
+	return &jsonDecoder{jsonScanner: newJSONScanner(r), interned: make(map[string]string, 1024),
+		scratch: map[reflect.Type]reflect.Value{}, snap: s, sizeHint: size}
+}
+
+// decodeJSONHeader decodes the "header" member of a JSON snapshot and stops there, as strictly
+// as decodeJSON. A header after the processes (procsnap writes it first) costs reading them.
+func decodeJSONHeader(r io.Reader) (Header, error) {
+	var s Snapshot
+	d := newJSONDecoder(r, &s, 0)
+	more, err := d.objectOpen("an object")
+	for more && err == nil {
+		var key []byte
+		if key, err = d.objectKey(); err != nil {
+			break
+		}
+		switch string(key) {
+		case "header":
+			d.path = append(d.path, "header")
+			if err = d.value(reflect.ValueOf(&s.Header).Elem()); err == nil {
+				return s.Header, nil
+			}
+		case "processes":
+			d.path = append(d.path, "processes")
+			err = d.value(reflect.ValueOf(&s.Processes).Elem())
+			d.path, s.Processes = d.path[:0], nil
+		default:
+			err = fmt.Errorf("unknown field %q", key)
+		}
+		if err == nil {
+			more, err = d.objectNext()
+		}
+	}
+	if err != nil {
+		return Header{}, d.wrap(err)
+	}
+	return Header{}, errors.New("no header")
 }
 
 // wrap adds the path and offset to an error from the document; a read error (a cut gzip

@@ -12,7 +12,7 @@ import (
 // names come from the model's tags) into one reused buffer. Memory is one record, not the
 // document (encoding/json marshals the whole document, then indents a second copy of it).
 func encodeJSON(w io.Writer, s *Snapshot) error {
-	rw := newRecordWriter("    ", "  ")
+	rw := newRecordWriter("    ", "  ", true)
 	if _, err := io.WriteString(w, "{\n  \"header\": "); err != nil {
 		return err
 	}
@@ -55,10 +55,12 @@ type recordWriter struct {
 }
 
 // newRecordWriter returns a recordWriter that indents as json.Encoder.SetIndent(prefix, indent)
-// does, or writes compact JSON when both are empty.
-func newRecordWriter(prefix, indent string) *recordWriter {
+// does, or writes compact JSON when both are empty, and escapes <, > and & when escapeHTML is
+// set (as encoding/json does by default).
+func newRecordWriter(prefix, indent string, escapeHTML bool) *recordWriter {
 	rw := &recordWriter{}
 	rw.enc = json.NewEncoder(&rw.buf)
+	rw.enc.SetEscapeHTML(escapeHTML)
 	if prefix != "" || indent != "" {
 		rw.enc.SetIndent(prefix, indent)
 	}
@@ -67,11 +69,21 @@ func newRecordWriter(prefix, indent string) *recordWriter {
 
 // write encodes v and writes it to w without a trailing newline.
 func (rw *recordWriter) write(w io.Writer, v any) error {
+	return rw.writeLine(w, v, false)
+}
+
+// writeLine encodes v and writes it to w, with encoding/json's trailing newline when newline
+// is set.
+func (rw *recordWriter) writeLine(w io.Writer, v any, newline bool) error {
 	rw.buf.Reset()
 	if err := rw.enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(bytes.TrimSuffix(rw.buf.Bytes(), []byte("\n")))
+	b := rw.buf.Bytes()
+	if !newline {
+		b = bytes.TrimSuffix(b, []byte("\n"))
+	}
+	_, err := w.Write(b)
 	rw.release()
 	return err
 }
