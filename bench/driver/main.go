@@ -26,6 +26,7 @@ type config struct {
 	suite string
 	// baseline is an older procsnap binary measured beside bin in the formats suite ("": none).
 	baseline string
+	warmup   bool
 }
 
 func main() {
@@ -37,6 +38,7 @@ func main() {
 	flag.StringVar(&sizes, "sizes", "1000,5000", "population sizes, comma-separated")
 	flag.IntVar(&c.runs, "runs", 5, "timed runs per command (after one warm-up run)")
 	flag.BoolVar(&c.goBench, "gobench", true, "also run the Go allocation benchmark of the reader")
+	flag.BoolVar(&c.warmup, "warmup", true, "run every job once, untimed, before the timed runs")
 	flag.StringVar(&c.suite, "suite", "all", "all, classic (against ps, lsof and the floor) or formats (JSON beside YAML)")
 	flag.StringVar(&c.baseline, "baseline", "", "an older procsnap binary to measure beside -bin in the formats suite")
 	flag.Parse()
@@ -168,7 +170,7 @@ func measureSize(ctx context.Context, c config, n int, t sizeTools) (sz sizeResu
 		}
 	}
 	logf("measuring %d commands × %d runs on %d processes", len(jobs), c.runs, n)
-	sz.Results, err = measure(jobs, c.runs, func(s string) { logf("%d processes: %s", n, s) })
+	sz.Results, err = measure(jobs, c.runs, c.warmup, func(s string) { logf("%d processes: %s", n, s) })
 	sz.Load1After = load1()
 	if err == nil && in.aYAML != "" {
 		sz.InputYAML, sz.InputJSON = fileSize(in.aYAML), fileSize(in.aJSON)
