@@ -126,24 +126,44 @@ type jsonCodec struct {
 }
 
 var (
-	codecCache       sync.Map // reflect.Type → *jsonCodec
+	codecCache       sync.Map // reflect.Type → *jsonCodec, complete ones only
+	codecMu          sync.Mutex
+	codecPending     = map[reflect.Type]*jsonCodec{} // compiling, under codecMu
 	jsonUnmarshalerT = reflect.TypeFor[json.Unmarshaler]()
 )
 
 // codecFor compiles (once) the decoder of type t from its kind and, for structs, its fields'
-// json tags.
+// json tags. Loads run concurrently (diff reads both files at once): codecs are compiled under
+// codecMu and published only once every codec they use is complete.
 func codecFor(t reflect.Type) (*jsonCodec, error) {
 	if c, ok := codecCache.Load(t); ok {
 		return c.(*jsonCodec), nil
 	}
-	c := &jsonCodec{}
-	// Store before compiling the elements, so that a recursive type finds itself.
-	if prev, loaded := codecCache.LoadOrStore(t, c); loaded {
-		return prev.(*jsonCodec), nil
+	codecMu.Lock()
+	defer codecMu.Unlock()
+	c, err := codecLocked(t)
+	for pt, pc := range codecPending {
+		if err == nil {
+			codecCache.Store(pt, pc)
+		}
+		delete(codecPending, pt)
 	}
+	return c, err
+}
+
+// codecLocked is codecFor under codecMu: the codecs it compiles wait in codecPending, where a
+// recursive type also finds itself.
+func codecLocked(t reflect.Type) (*jsonCodec, error) {
+	if c, ok := codecCache.Load(t); ok {
+		return c.(*jsonCodec), nil
+	}
+	if c, ok := codecPending[t]; ok {
+		return c, nil
+	}
+	c := &jsonCodec{}
+	codecPending[t] = c
 	fn, err := compileCodec(t)
 	if err != nil {
-		codecCache.Delete(t)
 		return nil, err
 	}
 	c.decode = fn
@@ -357,7 +377,7 @@ func decodeUnmarshaler(d *jsonDecoder, v reflect.Value) error {
 }
 
 func compilePointer(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, error) {
-	elem, err := codecFor(t.Elem())
+	elem, err := codecLocked(t.Elem())
 	if err != nil {
 		return nil, err
 	}

@@ -253,3 +253,52 @@ func TestJSONReaderLimit(t *testing.T) {
 		t.Fatalf("an input of exactly the limit: %v", err)
 	}
 }
+
+// TestJSONCodecsConcurrent: decoders compiled by concurrent loads (diff reads both files at
+// once) are complete when used. Run with -race; the type is new to the cache.
+func TestJSONCodecsConcurrent(t *testing.T) {
+	type inner struct {
+		M map[string]int `json:"m"`
+		P *string        `json:"p"`
+	}
+	type probe struct {
+		A []inner `json:"a"`
+		T time.Time
+	}
+	const in = `{"a": [{"m": {"x": 1}, "p": "s"}, {"m": {}, "p": null}], "T": "2026-01-02T03:04:05Z"}`
+	var want probe
+	if err := json.Unmarshal([]byte(in), &want); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var got probe
+			d := &jsonDecoder{jsonScanner: newJSONScanner(strings.NewReader(in)), interned: map[string]string{},
+				scratch: map[reflect.Type]reflect.Value{}, snap: &Snapshot{}}
+			err := d.value(reflect.ValueOf(&got).Elem())
+			if err == nil && !reflect.DeepEqual(got, want) {
+				err = errors.New("decoded differently from encoding/json")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestJSONGzipCut: a cut gzip stream of a JSON snapshot is reported as truncated, as it was
+// when the whole stream was read before decoding.
+func TestJSONGzipCut(t *testing.T) {
+	var gz bytes.Buffer
+	if err := EncodeFile(&gz, fullSnapshot(t), FormatJSON, true); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Decode(bytes.NewReader(gz.Bytes()[:gz.Len()/2]), "cut.json.gz")
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "cut.json.gz: invalid snapshot: truncated: unexpected EOF") {
+		t.Fatalf("got %v", err)
+	}
+}

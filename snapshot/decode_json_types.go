@@ -48,7 +48,7 @@ func jsonFields(t reflect.Type, index []int) ([]jsonField, error) {
 		if name == "" {
 			name = f.Name
 		}
-		c, err := codecFor(f.Type)
+		c, err := codecLocked(f.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func (d *jsonDecoder) arrayNext() (bool, error) {
 var processesType = reflect.TypeFor[[]Process]()
 
 func compileSlice(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, error) {
-	elem, err := codecFor(t.Elem())
+	elem, err := codecLocked(t.Elem())
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +271,7 @@ func compileMap(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, error)
 	if t.Key().Kind() != reflect.String {
 		return nil, fmt.Errorf("json: the reader cannot decode %s (keys other than strings)", t)
 	}
-	elem, err := codecFor(t.Elem())
+	elem, err := codecLocked(t.Elem())
 	if err != nil {
 		return nil, err
 	}
