@@ -40,6 +40,8 @@ type jsonDecoder struct {
 	sizeHint int64
 	tmp      []byte
 	key      []byte // the key being decoded
+	maps     map[reflect.Type]*mapShare
+	sig      []byte // the signature of the map being decoded
 }
 
 // decodeJSON decodes one JSON document from r into s. size is the input's size when known (0

@@ -302,3 +302,27 @@ func TestJSONGzipCut(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestJSONMapsShared: processes whose maps are equal in content get one map; others their own.
+func TestJSONMapsShared(t *testing.T) {
+	s := fullSnapshot(t) // processes 0 and 2 are equal but for the pid
+	s.Processes[1].Namespaces = map[string]uint64{"a_key": 1, "b_key": 2}
+	var buf bytes.Buffer
+	if err := Encode(&buf, s, FormatJSON); err != nil {
+		t.Fatal(err)
+	}
+	var got Snapshot
+	if err := decodeJSON(&buf, &got, 0); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(s, &got); d != "" {
+		t.Fatalf("(-want +got):\n%s", d)
+	}
+	ptr := func(i int) uintptr { return reflect.ValueOf(got.Processes[i].Namespaces).Pointer() }
+	if ptr(0) != ptr(2) {
+		t.Error("equal namespaces of two processes are two maps")
+	}
+	if ptr(0) == ptr(1) {
+		t.Error("different namespaces share a map")
+	}
+}
