@@ -94,13 +94,8 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
-	if c.baseline != "" {
-		if c.baseline, err = filepath.Abs(c.baseline); err != nil {
-			return err
-		}
-		if _, err := os.Stat(c.baseline); err != nil {
-			return fmt.Errorf("baseline binary: %w", err)
-		}
+	if c.baseline, err = absBinary(c.baseline); err != nil {
+		return fmt.Errorf("baseline binary: %w", err)
 	}
 	var testBin string
 	if c.goBench {
@@ -131,6 +126,19 @@ func run(c config) error {
 	}
 	logf("wrote %s", path)
 	return nil
+}
+
+// absBinary returns the absolute path of an existing binary ("" stays "").
+func absBinary(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	_, err = os.Stat(abs)
+	return abs, err
 }
 
 type sizeTools struct{ bin, pop, floor, test, work string }
