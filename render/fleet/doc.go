@@ -34,7 +34,9 @@
 // What ECS lacks goes under procsnap.*: kind, the process's job-control and state facts
 // (procsnap.process: ppid, pgid, sid, tpgid, tty_nr, state, sigchld, fds without close-on-exec,
 // ...), the diff event with all its evidence (procsnap.event: adopter, creator, old parent,
-// fds), a zombie's parent facts (procsnap.zombie), unread fields and their reasons, and what
+// fds), the likely creator of an adopted process with its entity id and whether it had a
+// terminal (procsnap.creator), a zombie's parent facts (procsnap.zombie), unread fields and
+// their reasons, and what
 // only a watch knows (procsnap.watch). OCSF carries the process facts in process.xattributes
 // and the rest in unmapped.procsnap. The OCSF actor is the parent (it launched the process) or,
 // for a terminate and for processes the kernel started, the process itself. For an adopted

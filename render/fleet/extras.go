@@ -21,6 +21,7 @@ type extras struct {
 	Between *interval         `json:"between,omitempty"`
 	Watch   *watchExtras      `json:"watch,omitempty"`
 	Zombie  *zombieExtras     `json:"zombie,omitempty"`
+	Creator *creatorExtras    `json:"creator,omitempty"`
 	Unread  map[string]string `json:"unread,omitempty"`
 }
 
@@ -55,6 +56,35 @@ type watchExtras struct {
 	LifetimeNS int64            `json:"lifetime_ns,omitempty"`
 	Chain      []watch.Ancestor `json:"chain,omitempty"`
 	Late       bool             `json:"late,omitempty"`
+}
+
+// creatorExtras is the likely creator diff found for an adopted process (the evidence is in
+// event.creator), described so that a query needs no join: was it interactive, what ran it.
+type creatorExtras struct {
+	PID        int     `json:"pid"`
+	EntityID   string  `json:"entity_id,omitempty"`
+	Name       string  `json:"name,omitempty"`
+	Executable string  `json:"executable,omitempty"`
+	Score      float64 `json:"score"`
+	// Interactive says whether the creator had a controlling terminal (nil: not in either
+	// snapshot).
+	Interactive *bool `json:"interactive,omitempty"`
+}
+
+func creatorOf(h *Host, ev *diff.Event, a, b *snapshot.Snapshot) *creatorExtras {
+	if ev.Creator == nil || ev.Creator.Candidate == nil {
+		return nil
+	}
+	c := ev.Creator.Candidate
+	x := &creatorExtras{PID: c.PID, EntityID: h.entity(c.PID, c.StartTicks), Name: c.Comm, Score: ev.Creator.Score}
+	for _, s := range []*snapshot.Snapshot{b, a} {
+		if p := find(s, c.PID); p != nil && p.StartTicks == c.StartTicks {
+			interactive := p.TTYNr != 0
+			x.Executable, x.Interactive = p.Exe, &interactive
+			break
+		}
+	}
+	return x
 }
 
 // zombieExtras are the facts about a zombie's parent that say whether it will be reaped.

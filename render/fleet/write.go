@@ -118,6 +118,7 @@ func (e *Encoder) Diff(a, b *snapshot.Snapshot, res *diff.Result) error {
 			r.x = extras{Kind: ev.Kind}
 		}
 		r.x.Event, r.x.Between = ev, between(res.A.TakenAt, res.B.TakenAt)
+		r.x.Creator = creatorOf(&h, ev, a, b)
 		if err := e.put(&r); err != nil {
 			return err
 		}
