@@ -15,6 +15,8 @@ type Host struct {
 	// BootTime (seconds since the epoch) and UserHZ turn start ticks into a start time.
 	BootTime int64
 	UserHZ   int64
+	// ids caches entity ids: a process is named by its own document and by its children's.
+	ids map[snapshot.Key]string
 }
 
 // HostOf returns the host a snapshot header describes.
@@ -25,7 +27,16 @@ func HostOf(h *snapshot.Header) Host {
 
 // entity returns the entity id of the process (pid, ticks) on h.
 func (h *Host) entity(pid int, ticks uint64) string {
-	return EntityID(h.BootID, nsIno(h.PIDNamespace), pid, ticks)
+	k := snapshot.Key{PID: pid, StartTicks: ticks}
+	if id, ok := h.ids[k]; ok {
+		return id
+	}
+	if h.ids == nil {
+		h.ids = map[snapshot.Key]string{}
+	}
+	id := EntityID(h.BootID, nsIno(h.PIDNamespace), pid, ticks)
+	h.ids[k] = id
+	return id
 }
 
 // startOf returns the start time of a process from its start ticks, zero when the boot time is
