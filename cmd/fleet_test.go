@@ -90,6 +90,9 @@ func TestFleetLog(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	checkGolden(t, "log_ecs", out)
+	_, ocsf, _ := runMain(t, "log", dir, "--format", "ocsf", "--kind", "started")
+	checkGolden(t, "log_ocsf", ocsf)
 	docs := ndjson(t, out)
 	if len(docs) != 2 {
 		t.Fatalf("want 2 started events, got %d:\n%s", len(docs), out)
