@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -66,9 +65,7 @@ func Encode(w io.Writer, s *Snapshot, format string) error {
 		_, err := io.WriteString(w, yamlTrailer)
 		return err
 	case FormatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return encodeJSON(w, s)
 	case FormatJSONL:
 		return encodeJSONL(w, s)
 	}
@@ -95,6 +92,13 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		br = bufio.NewReader(zr)
 	} else if size > 0 {
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
+	}
+	if c, err := peekNonSpace(br); err == nil && c == '{' {
+		plain := size
+		if first == 0 {
+			plain = 0
+		}
+		return decodeJSONFile(br, name, limit, plain)
 	}
 	data, err := readLimited(br, limit+1, first)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -168,15 +172,7 @@ func oneLine(err error) string {
 func unmarshal(data []byte, s *Snapshot) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(s); err != nil {
-			return err
-		}
-		if dec.More() {
-			return errors.New("trailing data after JSON document")
-		}
-		return nil
+		return decodeJSON(bytes.NewReader(data), s, int64(len(data)))
 	}
 	if _, ok := decodeYAMLLean(data, s); ok {
 		return checkTrailer(data, s)
@@ -306,8 +302,14 @@ func EncodeFile(w io.Writer, s *Snapshot, format string, gz bool) error {
 // that path holds either the complete previous content or the complete new one, never a part.
 // An existing symlink at path is replaced, never followed.
 func AtomicWrite(path string, write func(io.Writer) error) error {
+	return AtomicWriteMode(path, 0o600, write)
+}
+
+// AtomicWriteMode is AtomicWrite creating the file with mode perm: for files other users must
+// read and that hold nothing they may not see (procsnap metrics, 0644).
+func AtomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".tmp-*", write)
+	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".tmp-*", perm, write)
 	if err != nil {
 		return err
 	}
@@ -319,9 +321,9 @@ func AtomicWrite(path string, write func(io.Writer) error) error {
 }
 
 // writeTemp creates a new file in dir named after pattern (as os.CreateTemp, so O_EXCL and
-// never through a symlink), mode 0600, fills it with write, fsyncs and closes it, and returns
+// never through a symlink), mode perm, fills it with write, fsyncs and closes it, and returns
 // its path. On failure it removes the file.
-func writeTemp(dir, pattern string, write func(io.Writer) error) (name string, err error) {
+func writeTemp(dir, pattern string, perm os.FileMode, write func(io.Writer) error) (name string, err error) {
 	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
@@ -332,7 +334,7 @@ func writeTemp(dir, pattern string, write func(io.Writer) error) (name string, e
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = tmp.Chmod(0o600); err != nil {
+	if err = tmp.Chmod(perm); err != nil {
 		return "", err
 	}
 	bw := bufio.NewWriterSize(tmp, 256<<10)
