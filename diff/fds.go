@@ -185,8 +185,13 @@ func (c *comparer) fdsNew(pb *snapshot.Process) {
 		e := fdEvent(KindFDInherited, fb)
 		e.From, e.FromFD = ref(src, role), ptr(fs.FD)
 		e.Summary = fmt.Sprintf("fd %d → %s shares %s's fd %d (%d %s)", fb.FD, fb.Target, role, fs.FD, src.PID, src.Comm)
+		moved := fs.FD != fb.FD
+		if moved {
+			e.Reason = "another fd number than the source's: moved after fork, or passed over a unix socket (fork keeps numbers)"
+			e.Summary += "; under another number: maybe passed, not inherited"
+		}
 		c.emit(pb, e)
-		if exec && fb.FD > 2 && fb.Flags != "" && !fb.CloExec {
+		if !moved && exec && fb.FD > 2 && fb.Flags != "" && !fb.CloExec {
 			l := fdEvent(KindFDLeaked, fb)
 			l.From, l.FromFD = e.From, e.FromFD
 			l.Reason = "inherited across exec without close-on-exec"
