@@ -24,8 +24,9 @@ const (
 	ubiquitousFactor = 0.05
 	// movedFactor scales an object the process holds under another fd number than the
 	// candidate: fork keeps numbers, while a descriptor passed over a unix socket (SCM_RIGHTS)
-	// lands on the lowest free one. Alone it stays below minCreatorScore.
-	movedFactor = 0.25
+	// lands on the lowest free one. Passing is no evidence of creation, so it counts nothing;
+	// it is still listed (moved) so that the summary says why a sharer was not named.
+	movedFactor = 0.0
 	// leaderBonus is added for leading the process's session, and again for its process group.
 	leaderBonus = 1.0
 	// lineageWeight is shared among the other processes in the process's cgroup, and again
@@ -288,7 +289,7 @@ func (c *comparer) scoreSession(p *snapshot.Process, get func(*snapshot.Process,
 func bestCreator(cands map[snapshot.Key]*candidate) Creator {
 	list := make([]*candidate, 0, len(cands))
 	for _, cd := range cands {
-		if cd.score > 0 {
+		if cd.score > 0 || len(cd.shared) > 0 {
 			list = append(list, cd)
 		}
 	}

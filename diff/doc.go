@@ -91,10 +91,10 @@
 //     close-on-exec fds of a process running another program than the candidate are skipped),
 //     where n processes hold that object: 2.83 for two, 1 for 18, skipped above 32. Ubiquitous
 //     targets (/dev/null, terminals) count 0.05 of that, except a terminal that at most 8 other
-//     processes hold, all of one session (the pty a setsid -f daemon kept from its shell). A
-//     description held under another fd number counts a quarter (0.71 at most, never enough
-//     alone): fork keeps numbers, a descriptor passed over a unix socket (SCM_RIGHTS) lands on
-//     the lowest free one;
+//     processes hold, all of one session (the pty a setsid -f daemon kept from its shell).  A
+//     description held under another fd number counts nothing (it is listed as moved): fork
+//     keeps numbers, a descriptor passed over a unix socket (SCM_RIGHTS) lands on the lowest
+//     free one, and passing says nothing about who created whom;
 //   - 1 for leading the process's session, and 1 for leading its process group;
 //   - 2/(n-1) for sharing its cgroup (the v2 path and every v1 hierarchy), and again for sharing
 //     its audit session (/proc/PID/sessionid, when set), where n processes share it (skipped above
