@@ -23,10 +23,11 @@ const (
 	// ubiquitousFactor scales the weight of /dev/null, terminals and the like.
 	ubiquitousFactor = 0.05
 	// movedFactor scales an object the process holds under another fd number than the
-	// candidate: fork keeps numbers, while a descriptor passed over a unix socket (SCM_RIGHTS)
-	// lands on the lowest free one. Passing is no evidence of creation, so it counts nothing;
-	// it is still listed (moved) so that the summary says why a sharer was not named.
-	movedFactor = 0.0
+	// candidate. fork keeps numbers and a descriptor passed over a unix socket (SCM_RIGHTS) lands
+	// on the lowest free one, but a launcher may also renumber what it hands down (dup2 before
+	// exec, as Go's ExtraFiles and shell redirections do): a third, so that one renumbered object
+	// alone (ln(17)/3 = 0.94) never names a creator, while three do.
+	movedFactor = 1.0 / 3
 	// leaderBonus is added for leading the process's session, and again for its process group.
 	leaderBonus = 1.0
 	// lineageWeight is shared among the other processes in the process's cgroup, and again
@@ -344,7 +345,7 @@ func evidence(cd *candidate) []string {
 	for _, s := range cd.shared {
 		w := fmt.Sprintf("fd %d=%s", s.FD, s.Target)
 		if s.Moved {
-			w += fmt.Sprintf(" (its fd %d: another number, as when passed over a unix socket; fork keeps numbers)", s.CandidateFD)
+			w += fmt.Sprintf(" (its fd %d: another number, as when passed over a unix socket or renumbered by a launcher: weighed a third)", s.CandidateFD)
 		}
 		why = append(why, w)
 	}

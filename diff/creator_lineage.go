@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/procsnap/procsnap/snapshot"
@@ -110,21 +111,26 @@ func loginName(p *snapshot.Process) string {
 }
 
 // contradicted removes from cands every candidate whose audit session is set and differs from
-// p's: a child inherits its creator's audit session, which only a new login changes. It returns
-// why each one was ruled out, sorted.
+// p's (set or not, when read): a child inherits its creator's audit session, which only a new
+// login changes, and a set session is not unset again but by a privileged process doing so on
+// purpose. It returns why each one was ruled out, sorted.
 func (c *comparer) contradicted(p *snapshot.Process, cands map[snapshot.Key]*candidate) []string {
-	sp, ok := auditSession(p)
-	if !ok {
+	if p.AuditSessionID == nil {
 		return nil
 	}
+	sp := *p.AuditSessionID
 	var out []string
 	for k, cd := range cands {
 		sq, ok := auditSession(cd.proc)
 		if !ok || sq == sp || cd.score <= 0 {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s: its audit session %d is not the process's %d (a child inherits its creator's)",
-			describe(cd.proc), sq, sp))
+		mine := strconv.FormatUint(uint64(sp), 10)
+		if sp == snapshot.AuditUnset {
+			mine = "unset"
+		}
+		out = append(out, fmt.Sprintf("%s: its audit session %d is not the process's (%s): a child inherits its creator's",
+			describe(cd.proc), sq, mine))
 		delete(cands, k)
 	}
 	sort.Strings(out)

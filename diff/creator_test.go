@@ -11,7 +11,7 @@ import (
 
 // TestCreatorScoring checks which candidate wins and why, on small worlds built around one
 // adopted process, 900, that appeared in B. Scores are ln(1 + 32/n) per shared object (n: holders
-// of the object, whatever the population), 0.05 of that for /dev/null, nothing under another
+// of the object, whatever the population), 0.05 of that for /dev/null, a third under another
 // fd number, +1 per leadership, 2/(n-1) for a cgroup or audit session n processes share: e.g. a
 // socket shared by 2 processes is ln(17) = 2.83, /dev/null held by 7 is 0.09.
 func TestCreatorScoring(t *testing.T) {

@@ -92,9 +92,10 @@
 //     where n processes hold that object: 2.83 for two, 1 for 18, skipped above 32. Ubiquitous
 //     targets (/dev/null, terminals) count 0.05 of that, except a terminal that at most 8 other
 //     processes hold, all of one session (the pty a setsid -f daemon kept from its shell).  A
-//     description held under another fd number counts nothing (it is listed as moved): fork
-//     keeps numbers, a descriptor passed over a unix socket (SCM_RIGHTS) lands on the lowest
-//     free one, and passing says nothing about who created whom;
+//     description held under another fd number counts a third (listed as moved): fork keeps
+//     numbers and a descriptor passed over a unix socket (SCM_RIGHTS) lands on the lowest free
+//     one, but launchers also renumber what they hand down (dup2 before exec), so one renumbered
+//     object alone (0.94 at most) never names a creator, while several do;
 //   - 1 for leading the process's session, and 1 for leading its process group;
 //   - 2/(n-1) for sharing its cgroup (the v2 path and every v1 hierarchy), and again for sharing
 //     its audit session (/proc/PID/sessionid, when set), where n processes share it (skipped above
@@ -102,12 +103,13 @@
 //     setsid, so a cgroup or session the launcher made for itself names it (2) from that evidence
 //     alone, while a container-wide cgroup of seven adds 0.33 to each.
 //
-// A candidate whose audit session is set and differs from the process's is ruled out (excluded
-// says why): a child inherits its creator's session, which only a new login changes. The best
+// A candidate whose audit session is set and differs from the process's (set or unset) is ruled
+// out (excluded says why): a child inherits its creator's session, which only a new login
+// changes. The best
 // score of at least 1 wins; when two candidates tie at the top none is named and the summary
 // lists them. creator names the winner with the shared fds (fd, candidate_fd, inode, holders,
 // weight, moved), session and lineage evidence, or says that none was found and why. fd_inherited
-// from a creator under another fd number says so in reason and is not also fd_leaked.
+// from a creator under another fd number says so in reason.
 //
 // # Zombies (zombies.go)
 //

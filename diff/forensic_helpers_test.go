@@ -14,7 +14,8 @@ import (
 
 // Helper roles of the issue-14 real-process tests (forensic_e2e_test.go):
 //
-//	fdsender PATH: hold a pipe's read end, listen on the unix socket PATH, print "ready fd=N";
+//	fdsender PATH: hold a pipe's read end, start an audit session of its own (loginuid, when
+//	  allowed), listen on the unix socket PATH, print "ready fd=N login=ok|no";
 //	  send that descriptor (SCM_RIGHTS) to each client; end when stdin closes.
 //	fdmiddle PATH: start "fdreceiver PATH" in a new session, print "child pid=N" and exit, so
 //	  that the receiver is adopted.
@@ -63,7 +64,12 @@ func fdSender(path string, in *bufio.Scanner) error {
 		return err
 	}
 	defer ln.Close()
-	fmt.Printf("ready fd=%d\n", r.Fd())
+	// A login of its own (audit session), when allowed: what an unrelated sender has.
+	login := "ok"
+	if err := os.WriteFile("/proc/self/loginuid", []byte("4343"), 0); err != nil {
+		login = "no"
+	}
+	fmt.Printf("ready fd=%d login=%s\n", r.Fd(), login)
 	go func() {
 		for {
 			c, err := ln.AcceptUnix()
