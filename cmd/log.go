@@ -127,6 +127,7 @@ func (o *logOptions) interval(a, b *snapshot.Snapshot, aFile, bFile string) (ren
 			return render.Interval{}, ferr
 		}
 		res.Events = []diff.Event{}
+		res.Zombies = diff.ZombieReport{Summary: "not compared: " + err.Error()}
 		res.Notes = []string{"no events: " + err.Error()}
 		return render.Interval{AFile: aFile, BFile: bFile, Result: *res}, nil
 	}

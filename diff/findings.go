@@ -95,7 +95,7 @@ func IsFDKind(k string) bool {
 func Summarize(r *Result) Summary {
 	s := Summary{Events: len(r.Events), Counts: countKinds(r.Events), Findings: []Finding{}}
 	s.Findings = append(s.Findings, processFindings(r.Events)...)
-	s.Findings = append(s.Findings, zombieFindings(&r.Zombies, r.Events)...)
+	s.Findings = append(s.Findings, zombieFindings(&r.Zombies)...)
 	s.FDs = FoldFDs(r.Events)
 	for _, f := range s.FDs {
 		if f.Leaked > 0 {
@@ -141,9 +141,9 @@ func processFindings(events []Event) []Finding {
 			if daemons[identity(e)] {
 				continue
 			}
-			f.Detail, f.Related = e.Summary, e.OldParent
+			f.Detail, f.Related = strings.TrimPrefix(e.Summary, "reparented: "), e.OldParent
 		case KindPIDReused:
-			f.Detail = fmt.Sprintf("pid reused: %s (start %d) is gone", e.OldComm, e.OldStartTicks)
+			f.Detail = fmt.Sprintf("reused: %s (start %d) held it in A", e.OldComm, e.OldStartTicks)
 		case KindStopped:
 			f.Detail = e.Summary
 		case KindTraced:
@@ -191,19 +191,19 @@ func daemonDetail(d, rep *Event) (string, *Ref) {
 	}
 	switch {
 	case d.Creator != nil && d.Creator.Candidate != nil:
-		return fmt.Sprintf("daemonized, %s; created by %s (score %.2f)", adopter,
+		return fmt.Sprintf("%s; created by %s (score %.2f)", adopter,
 			refName(d.Creator.Candidate), d.Creator.Score), d.Creator.Candidate
 	case d.Creator != nil:
-		return fmt.Sprintf("daemonized, %s; creator unknown (%s)", adopter,
+		return fmt.Sprintf("%s; creator unknown (%s)", adopter,
 			strings.TrimPrefix(d.Creator.Summary, "no creator found: ")), nil
 	case rep != nil && rep.OldParent != nil:
 		how := "alive"
 		if rep.OldParentExited != nil && *rep.OldParentExited {
 			how = "exited"
 		}
-		return fmt.Sprintf("daemonized, %s; was child of %s (%s)", adopter, refName(rep.OldParent), how), rep.OldParent
+		return fmt.Sprintf("%s; was child of %s (%s)", adopter, refName(rep.OldParent), how), rep.OldParent
 	}
-	return fmt.Sprintf("daemonized, %s; creator unknown (it was running in A)", adopter), nil
+	return fmt.Sprintf("%s; creator unknown (it was running in A)", adopter), nil
 }
 
 func refName(r *Ref) string {
@@ -214,16 +214,15 @@ func refName(r *Ref) string {
 }
 
 // zombieFindings names each parent holding zombies in B: not reaping when one lingered from A.
-func zombieFindings(z *ZombieReport, events []Event) []Finding {
-	cmdlines := cmdlineIndex(events)
+func zombieFindings(z *ZombieReport) []Finding {
 	var out []Finding
 	for _, p := range z.Parents {
 		f := Finding{Kind: FindingZombies, PID: p.PID, StartTicks: p.StartTicks, Comm: p.Comm, Count: p.Zombies,
-			Cmdline: cmdlines[[2]uint64{uint64(p.PID), p.StartTicks}]}
+			Cmdline: p.Cmdline}
 		f.Detail = fmt.Sprintf("%s new since A, may still be reaped", plural(p.Zombies, "zombie"))
 		if p.NotReaping {
 			f.Kind = FindingNotReaping
-			f.Detail = fmt.Sprintf("not reaping: %s (%d since A)", plural(p.Zombies, "zombie"), p.Lingering)
+			f.Detail = fmt.Sprintf("%s, %d since A: not reaping", plural(p.Zombies, "zombie"), p.Lingering)
 		}
 		f.Detail += fmt.Sprintf("; state %s, wchan %s, SIGCHLD %s", orUnknown(p.State), orUnknown(p.Wchan), orUnknown(p.SigChld))
 		out = append(out, f)

@@ -33,13 +33,13 @@ func TestSummarize(t *testing.T) {
 		"reparented_init": {findings: []string{"reparented 301"}, related: map[int]int{301: 300},
 			detail: map[int]string{301: "parent 300 (nohup) exited, adopted by 1"}},
 		"became_zombie_and_report": {findings: []string{"not_reaping 500"},
-			detail: map[int]string{500: "not reaping: 2 zombies (1 since A); state S, wchan do_select"}},
+			detail: map[int]string{500: "2 zombies, 1 since A: not reaping; state S, wchan do_select"}},
 		"fd_leaked_exec": {findings: []string{"fd_leaked 300"},
 			detail: map[int]string{300: "1 descriptor crossed exec without close-on-exec: 3→/var/secret"},
 			folds:  []string{"300: closed 1; leaked across exec 1"}},
 		"fd_inherited_leaked_new": {findings: []string{"fd_leaked 310"}, related: map[int]int{310: 300},
 			folds: []string{"310: inherited 1 descriptor from 300 (make); leaked across exec 1"}},
-		"pid_reused":        {findings: []string{"pid_reused 300"}, detail: map[int]string{300: "make (start 3000) is gone"}},
+		"pid_reused":        {findings: []string{"pid_reused 300"}, detail: map[int]string{300: "make (start 3000) held it in A"}},
 		"stopped_continued": {findings: []string{"stopped 300"}},
 		"traced_untraced": {findings: []string{"daemonized 304", "stopped 301", "traced 301", "traced 303", "traced 304"},
 			related: map[int]int{303: 300}},
@@ -67,7 +67,7 @@ func TestSummarize(t *testing.T) {
 				if pid, ok := w.related[f.PID]; ok && (f.Related == nil || f.Related.PID != pid) {
 					t.Errorf("%s %d related = %+v, want pid %d", f.Kind, f.PID, f.Related, pid)
 				}
-				if len(f.Cmdline) == 0 && f.Kind != FindingNotReaping {
+				if len(f.Cmdline) == 0 {
 					t.Errorf("%s %d has no command line", f.Kind, f.PID)
 				}
 			}
@@ -147,7 +147,7 @@ func checkFindings(t *testing.T, res *Result, sc *scene) {
 		if w.related != 0 && (f.Related == nil || f.Related.PID != w.related) {
 			t.Errorf("%s %d: related %+v, want pid %d", w.kind, w.pid, f.Related, w.related)
 		}
-		if w.kind != FindingNotReaping && len(f.Cmdline) == 0 {
+		if len(f.Cmdline) == 0 {
 			t.Errorf("%s %d: no command line", w.kind, w.pid)
 		}
 	}
