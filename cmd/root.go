@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -82,6 +83,8 @@ records what it could not read and why, and explains what changed between two ph
 		newVersionCommand(io),
 		newValidateCommand(io),
 	)
+	root.Args = unknownCommand
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	for _, c := range root.Commands() {
 		addExitStatus(c)
 	}
@@ -106,4 +109,17 @@ func addExitStatus(c *cobra.Command) {
 		}
 		return nil
 	}
+}
+
+// unknownCommand refuses any argument to procsnap itself: it is a mistyped command (exit 2,
+// with the nearest commands), never help and success, so a typo in a cron line does not pass.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %s?", strings.Join(s, " or "))
+	}
+	return errors.New(msg)
 }

@@ -34,7 +34,7 @@ func Diff(w io.Writer, r *diff.Result, format string) error {
 	var err error
 	switch format {
 	case FormatTable, "":
-		err = DiffTable(bw, r, TableOptions{})
+		err = diffTable(bw, r, TableOptions{})
 	case FormatYAML:
 		enc := yaml.NewEncoder(bw)
 		enc.SetIndent(2)

@@ -36,7 +36,7 @@ func Timeline(w io.Writer, ivs []Interval, captures int, format string) error {
 	var err error
 	switch format {
 	case FormatTable, "":
-		err = TimelineTable(bw, ivs, captures, TableOptions{})
+		err = timelineTable(bw, ivs, captures, TableOptions{})
 	case FormatYAML:
 		enc := yaml.NewEncoder(bw)
 		enc.SetIndent(2)
@@ -70,6 +70,14 @@ func nonNil(ivs []Interval) []Interval {
 // interval that showed it, with that capture's time), then every event in time order with its
 // interval, descriptor events folded per process and interval unless o.All.
 func TimelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := timelineTable(bw, ivs, captures, o); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
 	timelineNotes(w, ivs, o.Width)
 	var sum diff.Summary
 	var fs []timedFinding

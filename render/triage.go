@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -15,6 +16,14 @@ import (
 // descriptor events folded into one row per process unless o.All, then the zombie parents.
 // Tables are cut to o.Width (0: nothing is cut).
 func DiffTable(w io.Writer, r *diff.Result, o TableOptions) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := diffTable(bw, r, o); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func diffTable(w io.Writer, r *diff.Result, o TableOptions) error {
 	writeCut(w, fmt.Sprintf("A: %s  %s  %d processes", r.A.Hostname, stamp(r.A.TakenAt), r.A.Processes), o.Width)
 	writeCut(w, fmt.Sprintf("B: %s  %s  %d processes  (+%s)", r.B.Hostname, stamp(r.B.TakenAt), r.B.Processes,
 		r.Elapsed.Round(time.Millisecond)), o.Width)
