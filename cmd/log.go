@@ -83,6 +83,10 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 		return fmt.Errorf("%s: %w", dir, err)
 	}
 	if len(w) < 2 {
+		if o.captures.set() {
+			return fmt.Errorf("%s: %s leaves one capture (%s): %w to compare it with; a timeline needs two",
+				dir, o.captures.describe(), w[0].Name, snapshot.ErrNoCapture)
+		}
 		return fmt.Errorf("%s: %w to compare with %s: a timeline needs two", dir, snapshot.ErrNoCapture, w[0].Name)
 	}
 	ivs, err := o.timeline(ctx, w)

@@ -54,11 +54,12 @@ type psRow struct {
 	Command string `json:"command"`
 }
 
-func psJSON(t *testing.T, o *psOptions) ([]psRow, error) {
+// psJSON runs ps on the snapshot file snap.
+func psJSON(t *testing.T, snap string, o *psOptions) ([]psRow, error) {
 	t.Helper()
 	var out bytes.Buffer
 	o.columns, o.sort, o.format = "pid,ppid,uid,euid,command", "pid", "json"
-	if err := runPS(context.Background(), &globalOptions{procRoot: "/proc"}, o, nil, &out); err != nil {
+	if err := runPS(context.Background(), &globalOptions{procRoot: "/proc"}, o, []string{snap}, &out); err != nil {
 		return nil, err
 	}
 	var rows []psRow
@@ -84,7 +85,12 @@ func TestPSSelectLive(t *testing.T) {
 	}
 	pid := startEUID(t, "sleep", "401")
 	waitCmdline(t, pid, "sleep\x00401")
-	rows, err := psJSON(t, &psOptions{pids: []int{pid}})
+	// One photograph of the host, read four ways (a live read per case is slow on a busy host).
+	snap := filepath.Join(t.TempDir(), "live.yaml")
+	if code, _, errOut := runMain(t, "take", "--no-fds", "--no-stack", "-o", snap); code != ExitOK {
+		t.Fatalf("take: exit %d: %s", code, errOut)
+	}
+	rows, err := psJSON(t, snap, &psOptions{pids: []int{pid}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +108,7 @@ func TestPSSelectLive(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := psJSON(t, &tc.o)
+			rows, err := psJSON(t, snap, &tc.o)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -71,7 +72,7 @@ records what it could not read and why, and explains what changed between two ph
 	root.SetErr(io.Err)
 	root.PersistentFlags().StringVar(&g.procRoot, "proc", snapshot.DefaultRoot,
 		"the proc filesystem to read (a container's /proc, or a fixture tree)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{plainFlagError(err)} })
 	root.AddCommand(
 		newTakeCommand(g, io),
 		newTreeCommand(g, io),
@@ -122,4 +123,26 @@ func unknownCommand(c *cobra.Command, args []string) error {
 		msg += fmt.Sprintf("; did you mean %s?", strings.Join(s, " or "))
 	}
 	return errors.New(msg)
+}
+
+// flagValueError matches pflag's message for a value it could not parse.
+var flagValueError = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-., )?(--[^"]+)" flag: (.*)$`)
+
+// plainFlagError rewrites pflag's "invalid argument "abc" for "-p, --pid" flag: strconv.Atoi:
+// parsing "abc": invalid syntax" as "--pid "abc": not a number": the user's input, not Go's.
+func plainFlagError(err error) error {
+	m := flagValueError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	want := "not a valid value"
+	switch {
+	case strings.Contains(m[3], "ParseBool"):
+		want = "want true or false"
+	case strings.Contains(m[3], "strconv."):
+		want = "not a number"
+	case strings.Contains(m[3], "time:"):
+		want = "not a duration (want 90s, 45m, 6h)"
+	}
+	return fmt.Errorf("%s %q: %s", m[2], m[1], want)
 }
