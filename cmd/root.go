@@ -57,6 +57,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) ExitCode {
 	return exitCodeFor(err, stderr)
 }
 
+// Root returns procsnap's command tree wired to the standard streams, for tools that document
+// it (the man page generator); it runs nothing.
+func Root() *cobra.Command {
+	return newRootCommand(IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+}
+
 func newRootCommand(io IO) *cobra.Command {
 	g := &globalOptions{}
 	root := &cobra.Command{
@@ -84,6 +90,7 @@ records what it could not read and why, and explains what changed between two ph
 		newVersionCommand(io),
 		newValidateCommand(io),
 	)
+	registerCompletions(root)
 	root.Args = unknownCommand
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	for _, c := range root.Commands() {
