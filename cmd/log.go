@@ -24,6 +24,8 @@ type logOptions struct {
 	allStates bool
 	all       bool
 	table     tableFlags
+	// progress is stderr: comparing captures shows progress there when it is a terminal.
+	progress io.Writer
 }
 
 func (o *logOptions) AddFlags(c *cobra.Command) {
@@ -55,6 +57,7 @@ a capture that cannot be read is skipped with a note. jsonl captures are not rea
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.table.columns = os.Getenv("COLUMNS")
+			o.progress = io.Err
 			return runLog(c.Context(), o, args[0], io.Out)
 		},
 	}
@@ -108,7 +111,10 @@ func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]rend
 	var prev *snapshot.Snapshot
 	var prevFile string
 	var notes []string
-	for _, c := range w {
+	progress := render.NewProgress(o.progress, "comparing captures")
+	defer progress.Done()
+	for i, c := range w {
+		progress.Update(i, len(w))
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -8,6 +8,10 @@ import (
 	"github.com/procsnap/procsnap/render"
 )
 
+// firstScreenPerKind is how many findings of a kind that need not all be named (fd leaks, PID
+// reuse, stopped, traced, new zombies) a terminal shows before "… and N more".
+const firstScreenPerKind = 3
+
 // tableFlags are the flags of the commands that print tables (diff, log, ps).
 type tableFlags struct {
 	wide      bool
@@ -21,12 +25,16 @@ func (o *tableFlags) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.noHeaders, "no-headers", false, "leave out the header line of tables")
 }
 
-// options sizes tables to the terminal out is open on ($COLUMNS overrides its width); on a pipe
-// or a file, or with --wide, nothing is cut.
+// options sizes tables to the terminal out is open on ($COLUMNS overrides its width) and caps
+// the findings a terminal lists per kind; on a pipe or a file nothing is cut or capped, and
+// --wide cuts nothing.
 func (o *tableFlags) options(out io.Writer) render.TableOptions {
 	t := render.TableOptions{NoHeaders: o.noHeaders}
 	if !o.wide {
 		t.Width = render.TermWidth(out, o.columns)
+	}
+	if render.IsTerminal(out) {
+		t.MaxPerKind, t.Height = firstScreenPerKind, render.TermHeight(out)
 	}
 	return t
 }

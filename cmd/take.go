@@ -32,6 +32,8 @@ type takeOptions struct {
 	redact   bool
 	// redactPatterns are user patterns for --redact-pattern (they imply --redact).
 	redactPatterns []string
+	// progress is stderr: the read shows progress there when it is a terminal.
+	progress io.Writer
 }
 
 func (o *takeOptions) AddFlags(c *cobra.Command) {
@@ -85,7 +87,10 @@ CAPTURE DIRECTORIES (cron, systemd timers)
   procsnap take --redact --redact-pattern 'sk_live_\w+' -o /tmp/snap.yaml
   procsnap take --dir /var/lib/procsnap --compress --keep 288 --max-age 7d
   procsnap take --format jsonl | vector ...   # one JSON object per process`,
-		RunE: func(c *cobra.Command, _ []string) error { return runTake(c.Context(), g, o, io.Out) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.progress = io.Err
+			return runTake(c.Context(), g, o, io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
@@ -167,10 +172,12 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 	if err != nil {
 		return err
 	}
+	progress := render.NewProgress(o.progress, "reading processes")
 	s, err := snapshot.Take(ctx, snapshot.TakeOptions{
 		Root: g.procRoot, NoFDs: o.noFDs, NoStack: o.noStack, PIDs: o.pids, Version: Version(),
-		Redact: t.redact,
+		Redact: t.redact, Progress: progress.Update,
 	})
+	progress.Done()
 	if err != nil {
 		return err
 	}

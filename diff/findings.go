@@ -191,19 +191,19 @@ func daemonDetail(d, rep *Event) (string, *Ref) {
 	}
 	switch {
 	case d.Creator != nil && d.Creator.Candidate != nil:
-		return fmt.Sprintf("%s; created by %s (score %.2f)", adopter,
-			refName(d.Creator.Candidate), d.Creator.Score), d.Creator.Candidate
+		return fmt.Sprintf("created by %s (score %.2f); %s", refName(d.Creator.Candidate),
+			d.Creator.Score, adopter), d.Creator.Candidate
 	case d.Creator != nil:
-		return fmt.Sprintf("%s; creator unknown (%s)", adopter,
-			strings.TrimPrefix(d.Creator.Summary, "no creator found: ")), nil
+		return fmt.Sprintf("creator unknown (%s); %s",
+			strings.TrimPrefix(d.Creator.Summary, "no creator found: "), adopter), nil
 	case rep != nil && rep.OldParent != nil:
 		how := "alive"
 		if rep.OldParentExited != nil && *rep.OldParentExited {
 			how = "exited"
 		}
-		return fmt.Sprintf("%s; was child of %s (%s)", adopter, refName(rep.OldParent), how), rep.OldParent
+		return fmt.Sprintf("was child of %s (%s); %s", refName(rep.OldParent), how, adopter), rep.OldParent
 	}
-	return fmt.Sprintf("%s; creator unknown (it was running in A)", adopter), nil
+	return fmt.Sprintf("creator unknown (it was running in A); %s", adopter), nil
 }
 
 func refName(r *Ref) string {

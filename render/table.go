@@ -22,6 +22,14 @@ type TableOptions struct {
 	NoHeaders bool
 	// All shows every descriptor event instead of folding them per process (diff, log).
 	All bool
+	// MaxPerKind, when not 0, lists at most this many findings of each kind that need not all
+	// be named on the first screen (zombies new since A, fd leaks, PID reuse, stopped, traced),
+	// then a line saying how many more there are. Daemons, reparented processes and parents not
+	// reaping are always all listed.
+	MaxPerKind int
+	// Height is the terminal's height in lines (0: unknown). With MaxPerKind, fewer findings
+	// of the capped kinds are listed when that keeps the summary on the first screen.
+	Height int
 }
 
 // CutMarker ends a cell that was cut to fit the terminal.
@@ -35,6 +43,19 @@ const minFlex = 20
 
 // minCell is the least width any other column is cut to.
 const minCell = 4
+
+// TermHeight returns the height of the terminal w is open on, or 0 when w is not a terminal.
+func TermHeight(w io.Writer) int {
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok || !IsTerminal(w) {
+		return 0
+	}
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	if err != nil {
+		return 0
+	}
+	return int(ws.Row)
+}
 
 // TermWidth returns the width of the terminal w is open on, or 0 when w is not a terminal.
 // columns, the value of $COLUMNS, overrides the terminal's own width when it is a number (as
@@ -173,7 +194,8 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 
 // wrapList writes "prefix item, item, ..." wrapped at width (0: one line), continuation lines
 // indented by two spaces.
-func wrapList(w io.Writer, prefix string, items []string, width int) {
+func wrapList(w io.Writer, prefix string, items []string, width int) int {
+	lines := 1
 	line := prefix
 	for i, it := range items {
 		sep := ", "
@@ -183,8 +205,10 @@ func wrapList(w io.Writer, prefix string, items []string, width int) {
 		if width > 0 && line != prefix && line != "  " && twwidth.Width(line)+twwidth.Width(it+sep) > width {
 			io.WriteString(w, strings.TrimRight(line, " ")+"\n")
 			line = "  "
+			lines++
 		}
 		line += it + sep
 	}
 	io.WriteString(w, line+"\n")
+	return lines
 }

@@ -78,7 +78,7 @@ func TimelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 }
 
 func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
-	timelineNotes(w, ivs, o.Width)
+	notes := timelineNotes(w, ivs, o.Width)
 	var sum diff.Summary
 	var fs []timedFinding
 	var events []diff.Event
@@ -94,14 +94,16 @@ func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 			spans = append(spans, [2]string{since, by})
 		}
 	}
-	writeCounts(w, sum, o.Width)
+	used := notes + writeCounts(w, sum, o.Width)
 	plain, times := make([]diff.Finding, len(fs)), make([]time.Time, len(fs))
 	for i, f := range fs {
 		plain[i], times[i] = f.Finding, f.by
 	}
+	plain, times, more := capFindings(plain, times, perKind(plain, o, used))
 	if err := writeFindings(w, findingRows(plain, times, o), true, o); err != nil {
 		return err
 	}
+	writeMore(w, more, o.Width)
 	if len(events) > 0 {
 		fmt.Fprintln(w)
 		span := func(i int) (string, string) { return spans[i][0], spans[i][1] }
@@ -145,7 +147,8 @@ func mergeTimed(fs []timedFinding, add []diff.Finding, by time.Time) []timedFind
 
 // timelineNotes prints each distinct note once: with its interval when it concerns one, with a
 // count when it recurs (such as --no-fds on every capture).
-func timelineNotes(w io.Writer, ivs []Interval, width int) {
+func timelineNotes(w io.Writer, ivs []Interval, width int) int {
+	lines := 0
 	count := map[string]int{}
 	for _, iv := range ivs {
 		for _, n := range iv.Notes {
@@ -157,12 +160,15 @@ func timelineNotes(w io.Writer, ivs []Interval, width int) {
 			switch c := count[n]; {
 			case c == 1:
 				writeCut(w, fmt.Sprintf("note: %s → %s: %s", logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt), n), width)
+				lines++
 			case c > 1:
 				writeCut(w, fmt.Sprintf("note: in %d intervals: %s", c, n), width)
+				lines++
 				count[n] = 0
 			}
 		}
 	}
+	return lines
 }
 
 func timelineJSONL(w io.Writer, ivs []Interval) error {

@@ -31,10 +31,12 @@ func diffTable(w io.Writer, r *diff.Result, o TableOptions) error {
 		writeCut(w, "note: "+n, o.Width)
 	}
 	s := diff.Summarize(r)
-	writeCounts(w, s, o.Width)
-	if err := writeFindings(w, findingRows(s.Findings, nil, o), false, o); err != nil {
+	used := 2 + len(r.Notes) + writeCounts(w, s, o.Width)
+	fs, _, more := capFindings(s.Findings, nil, perKind(s.Findings, o, used))
+	if err := writeFindings(w, findingRows(fs, nil, o), false, o); err != nil {
 		return err
 	}
+	writeMore(w, more, o.Width)
 	if len(r.Events) > 0 {
 		fmt.Fprintln(w)
 		if err := writeEvents(w, nil, r.Events, o); err != nil {
@@ -42,6 +44,65 @@ func diffTable(w io.Writer, r *diff.Result, o TableOptions) error {
 		}
 	}
 	return zombieParents(w, &r.Zombies, o)
+}
+
+// alwaysNamed are the finding kinds MaxPerKind never caps.
+var alwaysNamed = map[string]bool{diff.FindingDaemonized: true, diff.FindingReparented: true, diff.FindingNotReaping: true}
+
+// capFindings keeps at most max findings of each kind not alwaysNamed (all when max is 0, none
+// when it is negative), with
+// their times when given, and counts those left out by kind, in rank order.
+func capFindings(fs []diff.Finding, times []time.Time, max int) ([]diff.Finding, []time.Time, []diff.KindCount) {
+	if max == 0 {
+		return fs, times, nil
+	}
+	seen := map[string]int{}
+	var outF []diff.Finding
+	var outT []time.Time
+	var more []diff.KindCount
+	for i, f := range fs {
+		seen[f.Kind]++
+		if alwaysNamed[f.Kind] || seen[f.Kind] <= max {
+			outF = append(outF, f)
+			if times != nil {
+				outT = append(outT, times[i])
+			}
+			continue
+		}
+		if len(more) == 0 || more[len(more)-1].Kind != f.Kind {
+			more = append(more, diff.KindCount{Kind: f.Kind})
+		}
+		more[len(more)-1].Count++
+	}
+	return outF, outT, more
+}
+
+// perKind is how many findings of each capped kind to list: o.MaxPerKind, or fewer when
+// that keeps the findings within o.Height, given the used lines above them. The title, the
+// header and the blank lines around the findings take 4 more; the detail's title 1.
+func perKind(fs []diff.Finding, o TableOptions, used int) int {
+	if o.MaxPerKind <= 0 || o.Height <= 0 {
+		return o.MaxPerKind
+	}
+	avail := o.Height - used - 5
+	for m := o.MaxPerKind; m > 0; m-- {
+		kept, _, more := capFindings(fs, nil, m)
+		if len(kept)+len(more) <= avail {
+			return m
+		}
+	}
+	return -1 // only the kinds always named, and one line per capped kind
+}
+
+// writeMore says how many findings capFindings left out and how to list them.
+func writeMore(w io.Writer, more []diff.KindCount, width int) {
+	for _, m := range more {
+		how := "--kind " + m.Kind + " lists them"
+		if m.Kind == diff.FindingZombies {
+			how = "the zombie table below lists them"
+		}
+		writeCut(w, fmt.Sprintf("  … and %d more %s (%s)", m.Count, m.Kind, how), width)
+	}
 }
 
 // writeCut writes one line cut to width (0: whole).
@@ -52,17 +113,18 @@ func writeCut(w io.Writer, line string, width int) {
 	fmt.Fprintln(w, line)
 }
 
-// writeCounts writes "N events: 7321 fd_inherited, 512 started, ..." wrapped at width.
-func writeCounts(w io.Writer, s diff.Summary, width int) {
+// writeCounts writes "N events: 7321 fd_inherited, 512 started, ..." wrapped at width, and
+// returns the number of lines written.
+func writeCounts(w io.Writer, s diff.Summary, width int) int {
 	if s.Events == 0 {
 		fmt.Fprintln(w, "no events")
-		return
+		return 1
 	}
 	items := make([]string, len(s.Counts))
 	for i, c := range s.Counts {
 		items[i] = fmt.Sprintf("%d %s", c.Count, c.Kind)
 	}
-	wrapList(w, fmt.Sprintf("%s: ", plural(s.Events, "event", "events")), items, width)
+	return wrapList(w, fmt.Sprintf("%s: ", plural(s.Events, "event", "events")), items, width)
 }
 
 // timedFinding is a finding and, in a timeline, the capture that showed it.

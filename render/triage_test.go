@@ -83,3 +83,55 @@ func TestPlainTableNoHeaders(t *testing.T) {
 		t.Errorf("got %q, want %q", buf.String(), want)
 	}
 }
+
+func TestCapFindings(t *testing.T) {
+	var fs []diff.Finding
+	for i := 0; i < 5; i++ {
+		fs = append(fs, diff.Finding{Kind: diff.FindingDaemonized, PID: 100 + i}, diff.Finding{Kind: diff.FindingNotReaping, PID: 200 + i})
+	}
+	for i := 0; i < 7; i++ {
+		fs = append(fs, diff.Finding{Kind: diff.FindingFDLeaked, PID: 300 + i})
+	}
+	kept, _, more := capFindings(fs, nil, 3)
+	if len(kept) != 13 {
+		t.Errorf("kept %d findings, want 5 daemons + 5 parents not reaping + 3 leaks", len(kept))
+	}
+	if len(more) != 1 || more[0] != (diff.KindCount{Kind: diff.FindingFDLeaked, Count: 4}) {
+		t.Errorf("more = %v, want 4 more fd_leaked", more)
+	}
+	if all, _, more := capFindings(fs, nil, 0); len(all) != len(fs) || more != nil {
+		t.Errorf("max 0 kept %d of %d, more %v", len(all), len(fs), more)
+	}
+	var buf bytes.Buffer
+	writeMore(&buf, more, 0)
+	if want := "  … and 4 more fd_leaked (--kind fd_leaked lists them)\n"; buf.String() != want {
+		t.Errorf("writeMore = %q, want %q", buf.String(), want)
+	}
+}
+
+// TestPerKindFitsHeight: on a short terminal the capped kinds shrink to "… and N more" lines so
+// that every daemon and parent not reaping stays on the first screen.
+func TestPerKindFitsHeight(t *testing.T) {
+	var fs []diff.Finding
+	for i := 0; i < 13; i++ {
+		fs = append(fs, diff.Finding{Kind: diff.FindingNotReaping, PID: 200 + i})
+	}
+	for i := 0; i < 20; i++ {
+		fs = append(fs, diff.Finding{Kind: diff.FindingFDLeaked, PID: 300 + i})
+	}
+	fs = append(fs, diff.Finding{Kind: diff.FindingStopped, PID: 400})
+	cases := []struct {
+		height, want int
+	}{
+		{0, 3},   // height unknown: MaxPerKind
+		{50, 3},  // room for 3 of each
+		{24, -1}, // 4 lines above, 13 parents: only "… and N more" lines fit
+		{25, 1},
+		{26, 2},
+	}
+	for _, tc := range cases {
+		if got := perKind(fs, TableOptions{MaxPerKind: 3, Height: tc.height}, 4); got != tc.want {
+			t.Errorf("height %d: perKind = %d, want %d", tc.height, got, tc.want)
+		}
+	}
+}
