@@ -192,23 +192,28 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 	return bw.Flush()
 }
 
-// wrapList writes "prefix item, item, ..." wrapped at width (0: one line), continuation lines
-// indented by two spaces.
+// wrapList writes "prefix item, item, ..." word-wrapped at width (0: one line), continuation
+// lines indented by two spaces, a word wider than the line cut; it returns the lines written.
 func wrapList(w io.Writer, prefix string, items []string, width int) int {
-	lines := 1
-	line := prefix
-	for i, it := range items {
-		sep := ", "
-		if i == len(items)-1 {
-			sep = ""
-		}
-		if width > 0 && line != prefix && line != "  " && twwidth.Width(line)+twwidth.Width(it+sep) > width {
-			io.WriteString(w, strings.TrimRight(line, " ")+"\n")
-			line = "  "
-			lines++
-		}
-		line += it + sep
+	text := prefix + strings.Join(items, ", ")
+	if width <= 0 {
+		io.WriteString(w, text+"\n")
+		return 1
 	}
-	io.WriteString(w, line+"\n")
-	return lines
+	lines, line := 0, ""
+	for _, word := range strings.Split(text, " ") {
+		if line != "" && strings.TrimSpace(line) != "" && twwidth.Width(line)+1+twwidth.Width(word) > width {
+			io.WriteString(w, cut(line, width)+"\n")
+			lines++
+			line = "  " + word
+			continue
+		}
+		if line == "" {
+			line = word
+		} else {
+			line += " " + word
+		}
+	}
+	io.WriteString(w, cut(line, width)+"\n")
+	return lines + 1
 }

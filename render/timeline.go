@@ -99,11 +99,9 @@ func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 	for i, f := range fs {
 		plain[i], times[i] = f.Finding, f.by
 	}
-	plain, times, more := capFindings(plain, times, perKind(plain, o, used))
-	if err := writeFindings(w, findingRows(plain, times, o), true, o); err != nil {
+	if err := findingsSection(w, plain, times, o, used); err != nil {
 		return err
 	}
-	writeMore(w, more, o.Width)
 	if len(events) > 0 {
 		fmt.Fprintln(w)
 		span := func(i int) (string, string) { return spans[i][0], spans[i][1] }

@@ -2,8 +2,10 @@ package render
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,11 +34,9 @@ func diffTable(w io.Writer, r *diff.Result, o TableOptions) error {
 	}
 	s := diff.Summarize(r)
 	used := 2 + len(r.Notes) + writeCounts(w, s, o.Width)
-	fs, _, more := capFindings(s.Findings, nil, perKind(s.Findings, o, used))
-	if err := writeFindings(w, findingRows(fs, nil, o), false, o); err != nil {
+	if err := findingsSection(w, s.Findings, nil, o, used); err != nil {
 		return err
 	}
-	writeMore(w, more, o.Width)
 	if len(r.Events) > 0 {
 		fmt.Fprintln(w)
 		if err := writeEvents(w, nil, r.Events, o); err != nil {
@@ -147,18 +147,102 @@ func findingRows(fs []diff.Finding, times []time.Time, o TableOptions) [][]strin
 	return rows
 }
 
-func writeFindings(w io.Writer, rows [][]string, timed bool, o TableOptions) error {
+// findingsSection writes the findings (with their capture times in a timeline): capped per
+// kind to fit o.Height (perKind), and, when even the kinds always named do not fit, those with
+// many findings packed into wrapped "PID comm" lines, so that every one is still named.
+func findingsSection(w io.Writer, fs []diff.Finding, times []time.Time, o TableOptions, used int) error {
+	fs, times, more := capFindings(fs, times, perKind(fs, o, used))
+	packed := packKinds(fs, len(more), o, used)
+	var rowsF []diff.Finding
+	var rowsT []time.Time
+	for i, f := range fs {
+		if !packed[f.Kind] {
+			rowsF = append(rowsF, f)
+			if times != nil {
+				rowsT = append(rowsT, times[i])
+			}
+		}
+	}
+	if times != nil && rowsT == nil {
+		rowsT = []time.Time{}
+	}
 	fmt.Fprintln(w)
-	if len(rows) == 0 {
+	if len(fs) == 0 {
 		writeCut(w, "findings: none (no daemon, reparenting, zombie, fd leak, PID reuse, stop or trace)", o.Width)
 		return nil
 	}
 	fmt.Fprintf(w, "findings, most notable first:\n")
-	header := []string{"WHAT", "PID", "COMMAND", "DETAIL"}
-	if timed {
-		header = append([]string{"BY"}, header...)
+	if len(rowsF) > 0 {
+		header := []string{"WHAT", "PID", "COMMAND", "DETAIL"}
+		if times != nil {
+			header = append([]string{"BY"}, header...)
+		}
+		if err := plainTable(w, header, findingRows(rowsF, rowsT, o), o); err != nil {
+			return err
+		}
 	}
-	return plainTable(w, header, rows, o)
+	for _, k := range diff.FindingKinds {
+		if packed[k] {
+			writePacked(w, k, fs, o.Width)
+		}
+	}
+	writeMore(w, more, o.Width)
+	return nil
+}
+
+// packKinds chooses the kinds always named to pack, largest first, until the findings fit in
+// o.Height (none when the height is unknown or they fit as rows).
+func packKinds(fs []diff.Finding, more int, o TableOptions, used int) map[string]bool {
+	if o.Height <= 0 {
+		return nil
+	}
+	avail := o.Height - used - 5
+	count := map[string]int{}
+	for _, f := range fs {
+		count[f.Kind]++
+	}
+	lines := len(fs) + more
+	packed := map[string]bool{}
+	kinds := slices.Clone(diff.FindingKinds)
+	slices.SortStableFunc(kinds, func(x, y string) int { return count[y] - count[x] })
+	for _, k := range kinds {
+		if lines <= avail || !alwaysNamed[k] || count[k] < 2 {
+			continue
+		}
+		var buf bytes.Buffer
+		writePacked(&buf, k, fs, o.Width)
+		lines += bytes.Count(buf.Bytes(), []byte("\n")) - count[k]
+		packed[k] = true
+	}
+	return packed
+}
+
+// writePacked names every finding of kind on wrapped lines: "not_reaping (30): 1 process_api,
+// 27× procsnap-bench: 7929 12885 ..., 15294 sleep". Findings of the same comm are merged, as
+// pstree merges identical children.
+func writePacked(w io.Writer, kind string, fs []diff.Finding, width int) {
+	var order []string
+	pids := map[string][]string{}
+	n := 0
+	for _, f := range fs {
+		if f.Kind != kind {
+			continue
+		}
+		n++
+		if pids[f.Comm] == nil {
+			order = append(order, f.Comm)
+		}
+		pids[f.Comm] = append(pids[f.Comm], strconv.Itoa(f.PID))
+	}
+	items := make([]string, len(order))
+	for i, c := range order {
+		if p := pids[c]; len(p) == 1 {
+			items[i] = p[0] + " " + c
+		} else {
+			items[i] = fmt.Sprintf("%d× %s: %s", len(p), c, strings.Join(p, " "))
+		}
+	}
+	wrapList(w, fmt.Sprintf("%s (%d): ", kind, n), items, width)
 }
 
 // commandText is a command line for a table cell, cut to a quarter of the width so the detail

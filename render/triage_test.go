@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -133,5 +134,38 @@ func TestPerKindFitsHeight(t *testing.T) {
 		if got := perKind(fs, TableOptions{MaxPerKind: 3, Height: tc.height}, 4); got != tc.want {
 			t.Errorf("height %d: perKind = %d, want %d", tc.height, got, tc.want)
 		}
+	}
+}
+
+// TestFindingsPackedOnShortScreen: 30 parents not reaping on a 24-line terminal are all named,
+// merged by comm, within the width and before line 24.
+func TestFindingsPackedOnShortScreen(t *testing.T) {
+	var fs []diff.Finding
+	fs = append(fs, diff.Finding{Kind: diff.FindingDaemonized, PID: 15615, Comm: "sleep", Cmdline: []string{"sleep", "400"}, Detail: "created by 15252 (bash)"})
+	for i := 0; i < 30; i++ {
+		fs = append(fs, diff.Finding{Kind: diff.FindingNotReaping, PID: 12000 + i, Comm: "bench-worker", Detail: "1 zombie"})
+	}
+	fs = append(fs, diff.Finding{Kind: diff.FindingNotReaping, PID: 1, Comm: "init", Detail: "1 zombie"})
+	var buf bytes.Buffer
+	o := TableOptions{Width: 80, Height: 24, MaxPerKind: 3}
+	if err := findingsSection(&buf, fs, nil, o, 4); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if 4+len(lines)+1 > 24 {
+		t.Errorf("%d lines of findings after 4 do not fit 24:\n%s", len(lines), buf.String())
+	}
+	for _, l := range lines {
+		if twwidth.Width(l) > 80 {
+			t.Errorf("line wider than 80: %q", l)
+		}
+	}
+	for _, f := range fs {
+		if !strings.Contains(buf.String(), strconv.Itoa(f.PID)) {
+			t.Errorf("pid %d (%s) not named:\n%s", f.PID, f.Kind, buf.String())
+		}
+	}
+	if !strings.Contains(buf.String(), "not_reaping (31): 30× bench-worker: 12000 12001") {
+		t.Errorf("parents not merged by comm:\n%s", buf.String())
 	}
 }
