@@ -21,6 +21,8 @@ type viewOptions struct {
 	comms []string
 	// noColor is the value of NO_COLOR; RunE reads the environment, tests set it.
 	noColor string
+	// noKthreads hides kernel threads (tree without --kthreads).
+	noKthreads bool
 }
 
 func (o *viewOptions) AddFlags(c *cobra.Command) {
@@ -33,7 +35,7 @@ func (o *viewOptions) AddFlags(c *cobra.Command) {
 // filter resolves user names (through os/user, i.e. this host's /etc/passwd, even for a snapshot
 // of another host) and checks the patterns.
 func (o *viewOptions) filter() (render.Filter, error) {
-	flt := render.Filter{PID: o.pid, Comms: o.comms}
+	flt := render.Filter{PID: o.pid, Comms: o.comms, NoKthreads: o.noKthreads}
 	if o.pid < 0 {
 		return flt, usageErrorf("--pid %d: want a positive PID", o.pid)
 	}

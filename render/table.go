@@ -195,13 +195,22 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 // wrapList writes "prefix item, item, ..." word-wrapped at width (0: one line), continuation
 // lines indented by two spaces, a word wider than the line cut; it returns the lines written.
 func wrapList(w io.Writer, prefix string, items []string, width int) int {
-	text := prefix + strings.Join(items, ", ")
 	if width <= 0 {
-		io.WriteString(w, text+"\n")
+		io.WriteString(w, prefix+strings.Join(items, ", ")+"\n")
 		return 1
 	}
+	// An item that fits on a line is not broken ("74 fd_leaked" stays together).
+	glued := make([]string, len(items))
+	for i, it := range items {
+		if twwidth.Width(it) < width-2 {
+			it = strings.ReplaceAll(it, " ", "\x00")
+		}
+		glued[i] = it
+	}
+	text := prefix + strings.Join(glued, ", ")
 	lines, line := 0, ""
 	for _, word := range strings.Split(text, " ") {
+		word = strings.ReplaceAll(word, "\x00", " ")
 		if line != "" && strings.TrimSpace(line) != "" && twwidth.Width(line)+1+twwidth.Width(word) > width {
 			io.WriteString(w, cut(line, width)+"\n")
 			lines++
