@@ -23,7 +23,7 @@ tmp=$(mktemp -d)
 sock="procsnap-screens-$$"
 pids=()
 cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null || true
+	for s in "$tmp"/sock.*; do [ -e "$s" ] && tmux -L "${s##*/sock.}" kill-server 2>/dev/null; done
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 	rm -rf "$tmp"
 }
@@ -45,19 +45,22 @@ daemon=$(cat "$tmp/daemon.pid")
 pids+=("$daemon")
 sleep 5
 "$bin" take --no-stack -o "$tmp/b.yaml"
+cp "$tmp/a.yaml" "$tmp/b.yaml" "$out/"   # kept to read the screens against
 
 # screen W H NAME CMD...: run CMD in a WxH tmux pane; save the first screen and every line.
 screen() {
 	local w=$1 h=$2 name=$3; shift 3
-	tmux -L "$sock" kill-server 2>/dev/null || true
+	local sk="$sock-$name"   # a server per screen: no race with the previous one exiting
+	touch "$tmp/sock.$sk"
 	echo 'set -g history-limit 200000' > "$tmp/tmux.conf"
-	tmux -L "$sock" -f "$tmp/tmux.conf" new-session -d -x "$w" -y "$h" \
+	tmux -L "$sk" -f "$tmp/tmux.conf" new-session -d -x "$w" -y "$h" \
 		"$* ; echo __done__; sleep 600"
-	for _ in $(seq 1 600); do
-		tmux -L "$sock" capture-pane -p -J -S - -E - | grep -q __done__ && break
+	for _ in $(seq 1 1200); do
+		tmux -L "$sk" capture-pane -p -J -S - -E - | grep -q __done__ && break
 		sleep 0.1
 	done
-	tmux -L "$sock" capture-pane -p -J -S - -E - | sed '/__done__/,$d' > "$out/$name.all"
+	tmux -L "$sk" capture-pane -p -J -S - -E - | sed '/__done__/,$d' > "$out/$name.all"
+	tmux -L "$sk" kill-server 2>/dev/null || true
 	head -n "$h" "$out/$name.all" > "$out/$name.screen"
 	# awk counts bytes: count the cut marker (3 bytes) as the one column it takes.
 	sed 's/…/./g' "$out/$name.all" | awk -v w="$w" -v f="$name" 'length($0) > w && bad < 5 {
