@@ -41,8 +41,9 @@ const columnGap = 2
 // minFlex is the least width the flexible (last) column is cut to before others are.
 const minFlex = 20
 
-// minCell is the least width any other column is cut to.
-const minCell = 4
+// minCell is the least width any other column is cut to: numbers (PIDs, uids, counts) are
+// narrower and never cut.
+const minCell = 8
 
 // TermHeight returns the height of the terminal w is open on, or 0 when w is not a terminal.
 func TermHeight(w io.Writer) int {
@@ -87,7 +88,8 @@ func atoiPositive(s string) int {
 }
 
 // fitColumns returns the width of each column so that the rows fit in width: the last column
-// shrinks first (to minFlex), then the widest of the others, one cell at a time (to minCell).
+// shrinks first (to minFlex), then the widest of the others, one cell at a time (to minCell),
+// then the last again (to minCell).
 // width 0 keeps every natural width.
 func fitColumns(header []string, rows [][]string, width int) []int {
 	n := len(header)
@@ -124,6 +126,9 @@ func fitColumns(header []string, rows [][]string, width int) []int {
 			break
 		}
 		ws[widest]--
+	}
+	if over := total() - width; over > 0 { // the others are at their least: cut the last more
+		ws[n-1] = max(minCell, ws[n-1]-over)
 	}
 	return ws
 }

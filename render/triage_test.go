@@ -12,7 +12,7 @@ import (
 )
 
 func TestDiffTableFitsWidth(t *testing.T) {
-	for _, width := range []int{60, 80, 200} {
+	for _, width := range []int{72, 80, 200} {
 		var buf bytes.Buffer
 		if err := DiffTable(&buf, sampleResult(), TableOptions{Width: width}); err != nil {
 			t.Fatal(err)
