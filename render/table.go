@@ -91,7 +91,7 @@ func atoiPositive(s string) int {
 // shrinks first (to minFlex), then the widest of the others, one cell at a time (to minCell),
 // then the last again (to minCell).
 // width 0 keeps every natural width.
-func fitColumns(header []string, rows [][]string, width int) []int {
+func fitColumns(header []string, rows [][]string, width, gap int) []int {
 	n := len(header)
 	ws := make([]int, n)
 	for i, h := range header {
@@ -106,7 +106,7 @@ func fitColumns(header []string, rows [][]string, width int) []int {
 		return ws
 	}
 	total := func() int {
-		t := columnGap * (n - 1)
+		t := gap * (n - 1)
 		for _, x := range ws {
 			t += x
 		}
@@ -133,6 +133,15 @@ func fitColumns(header []string, rows [][]string, width int) []int {
 	return ws
 }
 
+// naturalWidth is the width of the rows uncut, columns gap apart.
+func naturalWidth(header []string, rows [][]string, gap int) int {
+	t := gap * (len(header) - 1)
+	for _, x := range fitColumns(header, rows, 0, gap) {
+		t += x
+	}
+	return t
+}
+
 // cut shortens s to width display columns, ending it with CutMarker when it was cut.
 func cut(s string, width int) string {
 	if twwidth.Width(s) <= width {
@@ -144,10 +153,15 @@ func cut(s string, width int) string {
 	return twwidth.Truncate(s, width-1) + CutMarker
 }
 
-// plainTable writes rows as left-aligned columns two spaces apart, as ps prints them, cut to
-// o.Width (see fitColumns), without trailing blanks, with the header unless o.NoHeaders.
+// plainTable writes rows as left-aligned columns two spaces apart (one when they must be cut to
+// fit, as ps does), cut to o.Width (see fitColumns), without trailing blanks, with the header
+// unless o.NoHeaders.
 func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) error {
-	ws := fitColumns(header, rows, o.Width)
+	gap := columnGap
+	if o.Width > 0 && naturalWidth(header, rows, gap) > o.Width {
+		gap = 1 // as ps separates columns when the terminal is narrow
+	}
+	ws := fitColumns(header, rows, o.Width, gap)
 	fit := func(r []string) []string {
 		out := make([]string, len(header))
 		for i := range out {
@@ -172,7 +186,7 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: strings.Repeat(" ", columnGap), Overwrite: true}),
+		tablewriter.WithPadding(tw.Padding{Left: "", Right: strings.Repeat(" ", gap), Overwrite: true}),
 	)
 	if !o.NoHeaders {
 		h := make([]any, len(header))
