@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/render/fleet"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -14,17 +16,17 @@ import (
 func formatValues(command string) []string {
 	switch command {
 	case "take":
-		return []string{snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL}
+		return slices.Concat([]string{snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL}, fleet.Formats)
 	case "diff":
-		return render.DiffFormats
+		return diffFormats()
 	case "log":
-		return render.LogFormats
+		return logFormats()
 	case "ps":
 		return []string{"table", "json", "yaml"}
 	case "tree":
 		return []string{"text", "json"}
 	case "watch":
-		return []string{render.WatchTable, "jsonl"}
+		return watchFormats()
 	}
 	return nil
 }
