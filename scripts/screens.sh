@@ -23,8 +23,8 @@ tmp=$(mktemp -d)
 sock="procsnap-screens-$$"
 pids=()
 cleanup() {
-	for s in "$tmp"/sock.*; do [ -e "$s" ] && tmux -L "${s##*/sock.}" kill-server 2>/dev/null; done
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	for s in "$tmp"/sock.*; do [ -e "$s" ] && { tmux -L "${s##*/sock.}" kill-server 2>/dev/null || true; }; done
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; { wait "$p"; } 2>/dev/null || true; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
