@@ -77,7 +77,7 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 	if len(w) < 2 {
 		return fmt.Errorf("%s: %w to compare with %s: a timeline needs two", dir, snapshot.ErrNoCapture, w[0].Name)
 	}
-	ivs, err := o.timeline(ctx, w)
+	ivs, err := o.timeline(ctx, w, nil)
 	if err != nil {
 		return err
 	}
@@ -85,8 +85,8 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 }
 
 // timeline compares each consecutive pair of readable captures in w. Unreadable captures are
-// skipped with a note on the interval that spans them.
-func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]render.Interval, error) {
+// skipped with a note on the interval that spans them. keep, when set, receives every capture read.
+func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture, keep func(string, *snapshot.Snapshot)) ([]render.Interval, error) {
 	var ivs []render.Interval
 	var prev *snapshot.Snapshot
 	var prevFile string
@@ -99,6 +99,9 @@ func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]rend
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("skipped %s: %v", c.Name, err))
 			continue
+		}
+		if keep != nil {
+			keep(c.Name, s)
 		}
 		if prev != nil {
 			iv, err := o.interval(prev, s, prevFile, c.Name)

@@ -78,6 +78,7 @@ records what it could not read and why, and explains what changed between two ph
 		newDiffCommand(g, io),
 		newLsCommand(io),
 		newLogCommand(io),
+		newReportCommand(io),
 		newWatchCommand(g, io),
 		newVersionCommand(io),
 		newValidateCommand(io),

@@ -1,0 +1,140 @@
+package report
+
+import (
+	"strconv"
+
+	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// tree is the sessions → process groups → processes view of the last snapshot, with the
+// processes that exited in the period listed under their group (or apart when the group is gone).
+type tree struct {
+	Sessions []treeSession
+	Gone     []treeItem // exited processes whose group no longer exists
+}
+
+type treeSession struct {
+	Label, TTY   string
+	SID          int
+	LeaderExited bool
+	Open         bool
+	Procs        int
+	Groups       []treeGroup
+}
+
+type treeGroup struct {
+	Label                                     string
+	PGID, Members                             int
+	LeaderGone, Foreground, Orphaned, Unknown bool
+	Open                                      bool
+	Items                                     []treeItem
+}
+
+type treeItem struct {
+	ID, Comm, State, Flags string
+	PID, Depth, Zombies    int
+	Gone                   bool
+	Marks                  []mark
+}
+
+func buildTree(snaps []*snapshot.Snapshot, spans []diff.Span, marks map[procKey][]mark) tree {
+	last := snaps[len(snaps)-1]
+	f := render.BuildForest(last)
+	var t tree
+	groupAt := map[[2]int]*treeGroup{}
+	for _, s := range render.BuildSessions(f, f) {
+		ts := treeSession{SID: s.SID, TTY: s.TTY, LeaderExited: s.LeaderExited, Label: "session " + strconv.Itoa(s.SID)}
+		if s.Leader != nil {
+			ts.Label += " · leader " + strconv.Itoa(s.Leader.PID) + " " + s.Leader.Comm
+		}
+		for _, g := range s.Groups {
+			tg := treeGroup{PGID: g.PGID, Members: g.Members, LeaderGone: g.LeaderGone, Foreground: g.Foreground,
+				Orphaned: g.Orphaned, Unknown: g.OrphanUncertain, Label: "group " + strconv.Itoa(g.PGID)}
+			if g.Leader != nil {
+				tg.Label += " · leader " + strconv.Itoa(g.Leader.PID) + " " + g.Leader.Comm
+			}
+			for _, r := range g.Roots {
+				tg.Items = flatten(tg.Items, r, 0, last, marks)
+			}
+			ts.Groups = append(ts.Groups, tg)
+			ts.Procs += g.Members
+		}
+		t.Sessions = append(t.Sessions, ts)
+	}
+	for i := range t.Sessions {
+		for j := range t.Sessions[i].Groups {
+			g := &t.Sessions[i].Groups[j]
+			groupAt[[2]int{t.Sessions[i].SID, g.PGID}] = g
+		}
+	}
+	t.addGone(spans, len(snaps)-1, marks, groupAt)
+	t.setOpen()
+	return t
+}
+
+// flatten appends n and its subtree within its group, depth first.
+func flatten(out []treeItem, n *render.Node, depth int, last *snapshot.Snapshot, marks map[procKey][]mark) []treeItem {
+	var start uint64
+	if p := last.Find(n.PID); p != nil {
+		start = p.StartTicks
+	}
+	it := treeItem{ID: procID(n.PID, start), PID: n.PID, Comm: n.Comm, State: n.State, Depth: depth,
+		Zombies: n.ZombieChildren, Marks: marks[procKey{n.PID, start}], Flags: flags(n)}
+	out = append(out, it)
+	for _, c := range n.Children {
+		out = flatten(out, c, depth+1, last, marks)
+	}
+	return out
+}
+
+// flags spells the tree markers of n that a reader needs beside its state.
+func flags(n *render.Node) string {
+	s := ""
+	for _, m := range n.Markers {
+		switch m {
+		case render.MarkSessionLeader, render.MarkGroupLeader, render.MarkForeground, render.MarkTraced,
+			render.MarkExeDeleted, render.MarkParentMissing, render.MarkPPIDCycle:
+			if s != "" {
+				s += ", "
+			}
+			s += m
+		}
+	}
+	return s
+}
+
+// addGone lists each process that was not in the last snapshot under its group, or in t.Gone.
+func (t *tree) addGone(spans []diff.Span, lastIdx int, marks map[procKey][]mark, groupAt map[[2]int]*treeGroup) {
+	for _, sp := range spans {
+		if sp.Last == lastIdx {
+			continue
+		}
+		it := treeItem{ID: procID(sp.PID, sp.StartTicks), PID: sp.PID, Comm: sp.Comm, State: "gone", Gone: true,
+			Marks: marks[procKey{sp.PID, sp.StartTicks}]}
+		if g := groupAt[[2]int{sp.SID, sp.PGID}]; g != nil {
+			g.Items = append(g.Items, it)
+		} else {
+			t.Gone = append(t.Gone, it)
+		}
+	}
+}
+
+// setOpen opens the sessions and groups holding a zombie, a stopped or traced process or a
+// process with a change mark, so that what matters is visible without clicking.
+func (t *tree) setOpen() {
+	for i := range t.Sessions {
+		s := &t.Sessions[i]
+		for j := range s.Groups {
+			g := &s.Groups[j]
+			for _, it := range g.Items {
+				if len(it.Marks) > 0 || it.Zombies > 0 || it.State == "Z" || it.State == "T" || it.State == "t" {
+					g.Open = true
+					break
+				}
+			}
+			s.Open = s.Open || g.Open
+		}
+	}
+}
