@@ -1,7 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/procsnap/procsnap/diff"
 )
@@ -20,23 +23,9 @@ var findingKinds = []string{diff.KindDaemonized, diff.KindFDLeaked, diff.KindTra
 const maxFindingsPerKind = 5
 
 // buildFindings ranks parents not reaping their zombies (from the last interval's zombie report)
-// first, then the events of findingKinds.
+// first, most zombies first, then the events of findingKinds.
 func buildFindings(in *Input, events eventTable) []finding {
-	var out []finding
-	last := in.Intervals[len(in.Intervals)-1]
-	lastSnap := in.Snapshots[len(in.Snapshots)-1]
-	for _, zp := range last.Zombies.Parents {
-		if !zp.NotReaping {
-			continue
-		}
-		href := "#zombies"
-		if p := lastSnap.Find(zp.PID); p != nil {
-			href = "#" + procID(p.PID, p.StartTicks)
-		}
-		out = append(out, finding{Href: href, Text: fmt.Sprintf(
-			"%d %s is not reaping its children: %d zombies, %d of them already zombies in the capture before (SIGCHLD %s, wchan %s)",
-			zp.PID, zp.Comm, zp.Zombies, zp.Lingering, orUnknown(zp.SigChld), orUnknown(zp.Wchan))})
-	}
+	out := zombieFindings(in)
 	for _, kind := range findingKinds {
 		n := 0
 		for _, r := range events.Rows {
@@ -53,6 +42,72 @@ func buildFindings(in *Input, events eventTable) []finding {
 		}
 	}
 	return out
+}
+
+// zombieFindings reports the parents with a zombie that lingered across the last interval. Parents
+// sharing a comm are reported together, so that a hundred workers of one program make one line.
+func zombieFindings(in *Input) []finding {
+	last := in.Intervals[len(in.Intervals)-1]
+	lastSnap := in.Snapshots[len(in.Snapshots)-1]
+	type bucket struct {
+		comm                        string
+		parents, zombies, lingering int
+		first                       diff.ZombieParent
+		sigchld, wchan              map[string]bool
+	}
+	var order []*bucket
+	by := map[string]*bucket{}
+	for _, zp := range last.Zombies.Parents {
+		if !zp.NotReaping {
+			continue
+		}
+		b := by[zp.Comm]
+		if b == nil {
+			b = &bucket{comm: zp.Comm, first: zp, sigchld: map[string]bool{}, wchan: map[string]bool{}}
+			by[zp.Comm] = b
+			order = append(order, b)
+		}
+		b.parents++
+		b.zombies += zp.Zombies
+		b.lingering += zp.Lingering
+		b.sigchld[orUnknown(zp.SigChld)] = true
+		b.wchan[orUnknown(zp.Wchan)] = true
+	}
+	slices.SortStableFunc(order, func(x, y *bucket) int { return cmp.Compare(y.zombies, x.zombies) })
+	var out []finding
+	for _, b := range order {
+		href := "#zombies"
+		if p := lastSnap.Find(b.first.PID); p != nil {
+			href = "#" + procID(p.PID, p.StartTicks)
+		}
+		who := fmt.Sprintf("%d %s is", b.first.PID, b.comm)
+		if b.parents > 1 {
+			who = fmt.Sprintf("%d processes named %s (the first is %d) are", b.parents, b.comm, b.first.PID)
+		}
+		out = append(out, finding{Href: href, Text: fmt.Sprintf(
+			"%s not reaping children: %s, %d of them already zombies in the capture before (SIGCHLD %s; wchan %s)",
+			who, plural(b.zombies, "zombie"), b.lingering, keys(b.sigchld), keys(b.wchan))})
+	}
+	return out
+}
+
+func keys(m map[string]bool) string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return strings.Join(ks, ", ")
+}
+
+func plural(n int, word string) string {
+	switch {
+	case n == 1:
+		return "1 " + word
+	case strings.HasSuffix(word, "s"):
+		return fmt.Sprintf("%d %ses", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func orUnknown(s string) string {

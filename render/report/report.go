@@ -41,8 +41,9 @@ var (
 	pageJS string
 
 	tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-		"css": func() template.CSS { return template.CSS(pageCSS) },
-		"js":  func() template.JS { return template.JS(pageJS) },
+		"css":    func() template.CSS { return template.CSS(pageCSS) },
+		"js":     func() template.JS { return template.JS(pageJS) },
+		"plural": plural,
 	}).Parse(pageTemplate))
 )
 

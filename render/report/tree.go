@@ -121,14 +121,21 @@ func (t *tree) addGone(spans []diff.Span, lastIdx int, marks map[procKey][]mark,
 	}
 }
 
+// maxOpenItems is the size above which a group stays closed even when something in it changed.
+const maxOpenItems = 200
+
 // setOpen opens the sessions and groups holding a zombie, a stopped or traced process or a
-// process with a change mark, so that what matters is visible without clicking.
+// process with a change mark, so that what matters is visible without clicking, unless the group
+// is too large to read at a glance.
 func (t *tree) setOpen() {
 	for i := range t.Sessions {
 		s := &t.Sessions[i]
 		for j := range s.Groups {
 			g := &s.Groups[j]
 			for _, it := range g.Items {
+				if len(g.Items) > maxOpenItems {
+					break
+				}
 				if len(it.Marks) > 0 || it.Zombies > 0 || it.State == "Z" || it.State == "T" || it.State == "t" {
 					g.Open = true
 					break

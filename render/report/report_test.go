@@ -1,0 +1,143 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+var (
+	styleBlock  = regexp.MustCompile(`(?s)<style>.*?</style>`)
+	scriptBlock = regexp.MustCompile(`(?s)<script>.*?</script>`)
+	trailing    = regexp.MustCompile(`(?m)[ \t]+$`)
+)
+
+// normalise replaces the fixed stylesheet and script (tested in the browser) with markers and
+// trims trailing blanks, so that the golden file holds what the data decides.
+func normalise(b []byte) string {
+	s := styleBlock.ReplaceAllString(string(b), "<style>(page.css)</style>")
+	s = scriptBlock.ReplaceAllString(s, "<script>(page.js)</script>")
+	return trailing.ReplaceAllString(s, "")
+}
+
+func checkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./render/report -update)", err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
+	}
+}
+
+func writePage(t *testing.T, in *Input) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, in); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	return b.String()
+}
+
+func TestGolden(t *testing.T) {
+	snaps := fixtureSnapshots()
+	cases := []struct {
+		name  string
+		snaps []*snapshot.Snapshot
+	}{
+		{"three_captures", snaps},
+		{"two_snapshots", snaps[1:]},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkGolden(t, tc.name, normalise([]byte(writePage(t, fixtureInput(t, tc.snaps)))))
+		})
+	}
+}
+
+// TestContent checks what an investigator must find on the page, whatever the layout.
+func TestContent(t *testing.T) {
+	pg := writePage(t, fixtureInput(t, fixtureSnapshots()))
+	for _, want := range []string{
+		`<section id="tree">`, `<section id="timeline">`, `<figure id="zombies">`, `<figure id="states">`,
+		`<table id="ev-table">`, `<section id="leaks">`,
+		// The worker pool is the first finding, and links to its place in the tree.
+		`<ol id="findings"><li><a href="#p-200-70">200 worker-pool is not reaping children: 3 zombies, 2 of them already zombies`,
+		// The zombies' bars name their parent.
+		`zombie of parent 200 worker-pool`,
+		// The zombie chart has a line for the worker pool.
+		`<title>parent 200 worker-pool</title>`,
+		// The leak table has the inherited pipe.
+		`pipe:[999]`,
+		// The foreground group of the login shell.
+		`<b class="flag fg">foreground</b>`,
+	} {
+		if !strings.Contains(pg, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if li := regexp.MustCompile(`<li id="p-500-95"[^\n]*</li>`).FindString(pg); !strings.Contains(li, `class="mk mk-stopped"`) {
+		t.Errorf("stopped batch 500 is not marked stopped in the tree: %q", li)
+	}
+	// The escaped daemon is marked in the tree with its creator's evidence.
+	if li := regexp.MustCompile(`<li id="p-301-120"[^\n]*</li>`).FindString(pg); !strings.Contains(li, `class="mk mk-daemonized"`) ||
+		!strings.Contains(li, "likely created by 101 (bash)") {
+		t.Errorf("daemon 301 is not marked daemonized with its creator in the tree: %q", li)
+	}
+	if li := regexp.MustCompile(`<li id="p-300-80"[^\n]*</li>`).FindString(pg); !strings.Contains(li, `class="st-gone gone"`) {
+		t.Errorf("the shell's child 300, gone by the end, is not struck through: %q", li)
+	}
+	// Nothing is fetched: no URL anywhere, and the page forbids fetching by policy.
+	if m := regexp.MustCompile(`(?i)(src|href)="(https?:|//)`).FindString(pg); m != "" {
+		t.Errorf("page references the network: %s", m)
+	}
+	if !strings.Contains(pg, `default-src 'none'`) {
+		t.Errorf("page has no content security policy forbidding fetches")
+	}
+}
+
+// TestHostileNames checks that comms and fd targets are escaped, not interpreted.
+func TestHostileNames(t *testing.T) {
+	snaps := fixtureSnapshots()
+	for _, s := range snaps {
+		for i := range s.Processes {
+			if s.Processes[i].PID == 500 {
+				s.Processes[i].Comm = `<script>alert(1)</script>`
+			}
+		}
+	}
+	pg := writePage(t, fixtureInput(t, snaps))
+	if strings.Contains(pg, "<script>alert(1)") {
+		t.Fatalf("a comm reached the page unescaped")
+	}
+	if !strings.Contains(pg, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("the hostile comm is not shown escaped")
+	}
+}
+
+func TestTooFew(t *testing.T) {
+	snaps := fixtureSnapshots()
+	err := Write(&bytes.Buffer{}, &Input{Snapshots: snaps[:1]})
+	if !errors.Is(err, ErrTooFew) {
+		t.Fatalf("Write with one snapshot: %v, want ErrTooFew", err)
+	}
+}
