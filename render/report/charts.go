@@ -35,8 +35,9 @@ type series struct {
 }
 
 type axisTick struct {
-	X, Y  string
-	Label string
+	X, Y   string
+	Label  string
+	Anchor string // text-anchor of an x tick: start, middle or end
 }
 
 // plot maps capture index and value to SVG coordinates.
@@ -57,7 +58,13 @@ func newChart(snaps []*snapshot.Snapshot, p plot) chart {
 	step := max(1, len(snaps)/6)
 	for i, s := range snaps {
 		if i%step == 0 || i == len(snaps)-1 {
-			c.XTicks = append(c.XTicks, axisTick{X: coord(p.x(i)), Label: s.Header.TakenAt.UTC().Format("15:04:05")})
+			anchor := "middle"
+			if i == 0 {
+				anchor = "start"
+			} else if i == len(snaps)-1 {
+				anchor = "end"
+			}
+			c.XTicks = append(c.XTicks, axisTick{X: coord(p.x(i)), Label: s.Header.TakenAt.UTC().Format("15:04:05"), Anchor: anchor})
 		}
 	}
 	for _, v := range []int{0, p.ymax / 2, p.ymax} {
@@ -201,7 +208,12 @@ func stateChart(snaps []*snapshot.Snapshot) chart {
 			continue
 		}
 		slices.Reverse(bottom)
-		c.Series = append(c.Series, series{Label: layer.label, Class: "s" + strconv.Itoa(l), Area: true,
+		first, peak, final := counts[0][l], 0, counts[len(snaps)-1][l]
+		for i := range snaps {
+			peak = max(peak, counts[i][l])
+		}
+		label := fmt.Sprintf("%s: %d → %d (peak %d)", layer.label, first, final, peak)
+		c.Series = append(c.Series, series{Label: label, Class: "s" + strconv.Itoa(l), Area: true,
 			Points: strings.Join(append(top, bottom...), " ")})
 	}
 	return c

@@ -6,7 +6,7 @@ var tq=$("tl-q"),ta=$("tl-all"),rows=$("tl-rows"),tn=$("tl-n");
 function filterTimeline(){
   var q=tq.value.trim().toLowerCase(),all=ta.checked,n=0,list=rows.children;
   rows.classList.toggle("show-all",all||q!=="");
-  for(var i=0;i<list.length;i++){var hit=q===""||list[i].getAttribute("data-k").indexOf(q)>=0;list[i].classList.toggle("hide",!hit);if(hit&&(all||q!==""||!list[i].classList.contains("more"))){n++;}}
+  for(var i=0;i<list.length;i++){var hit=q===""||list[i].firstChild.textContent.toLowerCase().indexOf(q)>=0;list[i].classList.toggle("hide",!hit);if(hit&&(all||q!==""||!list[i].classList.contains("more"))){n++;}}
   tn.textContent=n+" of "+list.length+" rows shown";
 }
 tq.addEventListener("input",filterTimeline);ta.addEventListener("change",filterTimeline);

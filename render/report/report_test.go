@@ -103,7 +103,7 @@ func TestContent(t *testing.T) {
 		!strings.Contains(li, "likely created by 101 (bash)") {
 		t.Errorf("daemon 301 is not marked daemonized with its creator in the tree: %q", li)
 	}
-	if li := regexp.MustCompile(`<li id="p-300-80"[^\n]*</li>`).FindString(pg); !strings.Contains(li, `class="st-gone gone"`) {
+	if li := regexp.MustCompile(`<li id="p-300-80"[^\n]*</li>`).FindString(pg); !strings.Contains(li, `class="gone"`) {
 		t.Errorf("the shell's child 300, gone by the end, is not struck through: %q", li)
 	}
 	// Nothing is fetched: no URL anywhere, and the page forbids fetching by policy.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
@@ -34,12 +33,12 @@ type tick struct {
 
 // bar is one row of the timeline. Positions are percents of the period.
 type bar struct {
-	Label, Key, Title, Note string
-	Left, Width             string
-	ZLeft, ZWidth           string // the zombie part, "" when none
-	Reparent, Exec          []string
-	Href                    string
-	More                    bool
+	Label, Title, Note string
+	Left, Width        string
+	ZLeft, ZWidth      string // the zombie part, "" when none
+	Reparent, Exec     []string
+	Href               string
+	More               bool
 }
 
 func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timeline {
@@ -47,12 +46,12 @@ func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timeline {
 	t := timeline{Grouped: len(spans) > aggregateAbove}
 	for i, s := range snaps {
 		if i == 0 || i == len(snaps)-1 || len(snaps) <= 12 || i%(len(snaps)/8) == 0 {
-			t.Ticks = append(t.Ticks, tick{Left: pct(pos[i]), Label: s.Header.TakenAt.UTC().Format("15:04:05")})
+			t.Ticks = append(t.Ticks, tick{Left: pct(pos[i]), Label: clock(s)})
 		}
 	}
 	var lines []line
 	if t.Grouped {
-		lines = groupLines(spans)
+		lines = groupLines(spans, len(snaps)-1)
 	} else {
 		for _, sp := range spans {
 			lines = append(lines, line{Span: sp, zombieParent: sp.PPID, zombieLast: sp.Last})
@@ -63,15 +62,16 @@ func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timeline {
 	for _, ln := range lines {
 		rows = append(rows, lineBar(ln, pos, snaps))
 	}
-	// Interesting rows first (zombies, reparenting, exec, born or gone in the period), in time order.
+	// Interesting rows first (zombies, reparenting, exec, then born or gone in the period, the
+	// groups with the most such members first), in time order.
 	score := func(sp line) int {
 		if sp.ZombieFrom >= 0 || len(sp.Reparented) > 0 || len(sp.Exec) > 0 {
-			return 0
+			return -1 << 30
 		}
 		if sp.First > 0 || sp.Last < last {
-			return 1
+			return -max(1, sp.churn)
 		}
-		return 2
+		return 0
 	}
 	order := make([]int, len(rows))
 	for i := range order {
@@ -106,6 +106,8 @@ func positions(snaps []*snapshot.Snapshot) []float64 {
 	return out
 }
 
+func clock(s *snapshot.Snapshot) string { return s.Header.TakenAt.UTC().Format("15:04:05") }
+
 func pct(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 
 // line is one bar to draw: a process, or a process group's members merged (members > 0).
@@ -114,6 +116,7 @@ type line struct {
 	members, zombies int
 	zombieParent     int
 	zombieLast       int // last sighting of a zombie member
+	churn            int // members born or gone in the period
 }
 
 // lineBar draws ln. A process seen once gets a sliver so that it stays visible.
@@ -122,7 +125,10 @@ func lineBar(ln line, pos []float64, snaps []*snapshot.Snapshot) bar {
 	w := max(r-l, 0.6)
 	b := bar{Left: pct(min(l, 100-w)), Width: pct(w)}
 	if ln.members > 0 {
-		b.Label = fmt.Sprintf("group %d · %s · %d processes", ln.PGID, ln.Comm, ln.members)
+		b.Label = fmt.Sprintf("group %d · %s · %s", ln.PGID, ln.Comm, plural(ln.members, "process"))
+		if ln.churn > 0 {
+			b.Label += fmt.Sprintf(" (%d born or gone)", ln.churn)
+		}
 	} else {
 		b.Label = fmt.Sprintf("%d %s", ln.PID, ln.Comm)
 		b.Href = "#" + procID(ln.PID, ln.StartTicks)
@@ -139,8 +145,7 @@ func lineBar(ln line, pos []float64, snaps []*snapshot.Snapshot) bar {
 	for _, i := range ln.Exec {
 		b.Exec = append(b.Exec, pct(pos[i]))
 	}
-	b.Title = fmt.Sprintf("%s: seen %s to %s", b.Label, stamp(snaps[ln.First].Header.TakenAt), stamp(snaps[ln.Last].Header.TakenAt))
-	b.Key = strings.ToLower(b.Label + " " + b.Note)
+	b.Title = "seen " + clock(snaps[ln.First]) + " to " + clock(snaps[ln.Last])
 	return b
 }
 
@@ -152,7 +157,7 @@ func zombieNote(ln line, snaps []*snapshot.Snapshot) string {
 	}
 	n := ""
 	if ln.members > 0 {
-		n = fmt.Sprintf("%d zombies, ", ln.zombies)
+		n = plural(ln.zombies, "zombie") + ", "
 		if ln.zombieParent < 0 {
 			return n + "parents vary"
 		}
@@ -163,7 +168,7 @@ func zombieNote(ln line, snaps []*snapshot.Snapshot) string {
 // groupLines merges the spans of each process group (by session and group) into one line: from
 // the first sighting of any member to the last, zombie from the first member that became one,
 // with every member's reparenting and exec. The leader's comm names it when the leader was seen.
-func groupLines(spans []diff.Span) []line {
+func groupLines(spans []diff.Span, last int) []line {
 	type gk struct{ sid, pgid int }
 	at := map[gk]int{}
 	var out []line
@@ -178,6 +183,9 @@ func groupLines(spans []diff.Span) []line {
 		}
 		g := &out[i]
 		g.members++
+		if sp.First > 0 || sp.Last < last {
+			g.churn++
+		}
 		if sp.PID == sp.PGID {
 			g.Comm = sp.Comm
 		}

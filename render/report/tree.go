@@ -34,6 +34,7 @@ type treeGroup struct {
 
 type treeItem struct {
 	ID, Comm, State, Flags string
+	Class                  string // z (zombie), stop (stopped or traced), gone
 	PID, Depth, Zombies    int
 	Gone                   bool
 	Marks                  []mark
@@ -82,6 +83,12 @@ func flatten(out []treeItem, n *render.Node, depth int, last *snapshot.Snapshot,
 	}
 	it := treeItem{ID: procID(n.PID, start), PID: n.PID, Comm: n.Comm, State: n.State, Depth: depth,
 		Zombies: n.ZombieChildren, Marks: marks[procKey{n.PID, start}], Flags: flags(n)}
+	switch n.State {
+	case "Z":
+		it.Class = "z"
+	case "T", "t":
+		it.Class = "stop"
+	}
 	out = append(out, it)
 	for _, c := range n.Children {
 		out = flatten(out, c, depth+1, last, marks)
@@ -111,7 +118,7 @@ func (t *tree) addGone(spans []diff.Span, lastIdx int, marks map[procKey][]mark,
 		if sp.Last == lastIdx {
 			continue
 		}
-		it := treeItem{ID: procID(sp.PID, sp.StartTicks), PID: sp.PID, Comm: sp.Comm, State: "gone", Gone: true,
+		it := treeItem{ID: procID(sp.PID, sp.StartTicks), PID: sp.PID, Comm: sp.Comm, State: "gone", Gone: true, Class: "gone",
 			Marks: marks[procKey{sp.PID, sp.StartTicks}]}
 		if g := groupAt[[2]int{sp.SID, sp.PGID}]; g != nil {
 			g.Items = append(g.Items, it)
