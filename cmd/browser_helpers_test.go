@@ -273,6 +273,8 @@ func (b *browser) eval(expr string, out any) {
 func (b *browser) screenshot(selector string, maxHeight float64, path string) {
 	b.t.Helper()
 	var rect struct{ X, Y, W, H float64 }
+	// Sections render lazily (content-visibility: auto): draw this one before measuring it.
+	b.eval(fmt.Sprintf(`(function(){var e=document.querySelector(%q);e.style.contentVisibility='visible';e.scrollIntoView();return 0})()`, selector), new(int))
 	b.eval(fmt.Sprintf(`(function(){var r=document.querySelector(%q).getBoundingClientRect();`+
 		`return {X:r.left+scrollX,Y:r.top+scrollY,W:r.width,H:r.height};})()`, selector), &rect)
 	clip := map[string]any{"x": rect.X, "y": rect.Y, "width": rect.W, "height": min(rect.H, maxHeight), "scale": 1}

@@ -223,3 +223,15 @@ func bigSnapshot(at time.Time, i int) *snapshot.Snapshot {
 	s.Header.Counts.Processes = len(s.Processes)
 	return s
 }
+
+// TestReportPageInBrowser checks a page written elsewhere, named by PROCSNAP_REPORT_PAGE (for
+// instance a report of this host's captures), as the other browser tests do, and saves its
+// screenshots: go test ./cmd -run TestReportPageInBrowser -artifacts -outputdir DIR.
+func TestReportPageInBrowser(t *testing.T) {
+	path := os.Getenv("PROCSNAP_REPORT_PAGE")
+	if path == "" {
+		t.Skip("set PROCSNAP_REPORT_PAGE to the page to check")
+	}
+	b := startBrowser(t, chromiumPath(t))
+	checkInBrowser(t, b, path, strings.TrimSuffix(filepath.Base(path), ".html"))
+}

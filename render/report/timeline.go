@@ -16,6 +16,8 @@ const (
 	aggregateAbove = 300
 	// visibleRows are shown at first; the others appear through the filter box or "show all".
 	visibleRows = 150
+	// maxRows are drawn at most; the rest, the least interesting, are counted.
+	maxRows = 2000
 )
 
 // timeline is one bar per process (or per process group) from first to last sighting.
@@ -24,6 +26,7 @@ type timeline struct {
 	Ticks   []tick
 	Rows    []bar
 	Hidden  int
+	Omitted int
 }
 
 type tick struct {
@@ -62,11 +65,11 @@ func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timeline {
 	for _, ln := range lines {
 		rows = append(rows, lineBar(ln, pos, snaps))
 	}
-	// Interesting rows first (zombies, reparenting, exec, then born or gone in the period, the
-	// groups with the most such members first), in time order.
+	// Interesting rows first (zombies, reparenting, exec, the most zombies first; then born or
+	// gone in the period, the groups with the most such members first), in time order.
 	score := func(sp line) int {
 		if sp.ZombieFrom >= 0 || len(sp.Reparented) > 0 || len(sp.Exec) > 0 {
-			return -1 << 30
+			return -1<<30 - max(1, sp.zombies)*4 - len(sp.Reparented) - len(sp.Exec)
 		}
 		if sp.First > 0 || sp.Last < last {
 			return -max(1, sp.churn)
@@ -81,6 +84,10 @@ func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timeline {
 		return cmp.Or(cmp.Compare(score(lines[a]), score(lines[b])), cmp.Compare(lines[a].First, lines[b].First))
 	})
 	for n, i := range order {
+		if n >= maxRows {
+			t.Omitted = len(order) - maxRows
+			break
+		}
 		r := rows[i]
 		r.More = n >= visibleRows
 		if r.More {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 
 	"github.com/procsnap/procsnap/diff"
@@ -13,6 +15,7 @@ import (
 type tree struct {
 	Sessions []treeSession
 	Gone     []treeItem // exited processes whose group no longer exists
+	GoneMore int        // gone processes of vanished groups left out (see maxGone)
 }
 
 type treeSession struct {
@@ -30,6 +33,7 @@ type treeGroup struct {
 	LeaderGone, Foreground, Orphaned, Unknown bool
 	Open                                      bool
 	Items                                     []treeItem
+	GoneMore                                  int // gone members left out (see maxGone)
 }
 
 type treeItem struct {
@@ -112,20 +116,56 @@ func flags(n *render.Node) string {
 	return s
 }
 
+// Gone processes listed per group, and apart: beyond these only the notable ones are listed and the rest counted, so that a busy host's
+// churn does not bury the page.
+const (
+	maxGonePerGroup = 20
+	maxGoneApart    = 300
+)
+
 // addGone lists each process that was not in the last snapshot under its group, or in t.Gone.
 func (t *tree) addGone(spans []diff.Span, lastIdx int, marks map[procKey][]mark, groupAt map[[2]int]*treeGroup) {
 	for _, sp := range spans {
 		if sp.Last == lastIdx {
 			continue
 		}
-		it := treeItem{ID: procID(sp.PID, sp.StartTicks), PID: sp.PID, Comm: sp.Comm, State: "gone", Gone: true, Class: "gone",
-			Marks: marks[procKey{sp.PID, sp.StartTicks}]}
+		ms := marks[procKey{sp.PID, sp.StartTicks}]
+		it := treeItem{ID: procID(sp.PID, sp.StartTicks), PID: sp.PID, Comm: sp.Comm, State: "gone", Gone: true,
+			Class: "gone", Marks: ms}
 		if g := groupAt[[2]int{sp.SID, sp.PGID}]; g != nil {
-			g.Items = append(g.Items, it)
-		} else {
+			if notable(ms) || g.GoneMore == 0 && countGone(g.Items) < maxGonePerGroup {
+				g.Items = append(g.Items, it)
+			} else {
+				g.GoneMore++
+			}
+		} else if notable(ms) || t.GoneMore == 0 && len(t.Gone) < maxGoneApart {
 			t.Gone = append(t.Gone, it)
+		} else {
+			t.GoneMore++
 		}
 	}
+}
+
+func countGone(items []treeItem) int {
+	n := 0
+	for _, it := range items {
+		if it.Gone {
+			n++
+		}
+	}
+	return n
+}
+
+// notable reports whether marks hold a daemonization, a zombie, a stop or a trace: what a
+// gone process is worth listing for beyond its birth, exec, reparenting and death.
+func notable(ms []mark) bool {
+	for _, m := range ms {
+		switch m.Kind {
+		case diff.KindDaemonized, diff.KindBecameZombie, diff.KindStopped, diff.KindTraced:
+			return true
+		}
+	}
+	return false
 }
 
 // maxOpenItems is the size above which a group stays closed even when something in it changed.
@@ -150,5 +190,19 @@ func (t *tree) setOpen() {
 			}
 			s.Open = s.Open || g.Open
 		}
+		if s.SID == 0 {
+			s.Open = false // kernel threads (and a container's init): open on demand
+		}
 	}
+	// Sessions where something happened first, each list in SID order.
+	slices.SortStableFunc(t.Sessions, func(a, b treeSession) int {
+		return cmp.Compare(b2i(!a.Open), b2i(!b.Open))
+	})
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
