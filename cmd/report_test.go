@@ -28,8 +28,8 @@ func procItem(page string, pid int, start uint64) string {
 }
 
 // TestReportOnRealProcesses takes three captures of this host with real take runs, staging a
-// parent that never reaps its zombies, a double-forked daemon and a stopped process between
-// them, and checks that the page shows each where an investigator looks for it; then, where
+// parent that never reaps its zombies and a double-forked daemon before the second and stopping
+// a sleeper before the third, and checks that the page shows each where an investigator looks for it; then, where
 // chromium can run, that it renders offline without errors (screenshots in the artifacts).
 func TestReportOnRealProcesses(t *testing.T) {
 	bin := captureBinary(t)
@@ -37,8 +37,9 @@ func TestReportOnRealProcesses(t *testing.T) {
 	reportTake(t, bin, dir)
 	zparent, zombies := stage.Zombies(t, 3)
 	daemon, creator := stage.DoubleFork(t)
+	stopped := stage.Sleeper(t)
 	reportTake(t, bin, dir)
-	stopped := stage.Stopped(t)
+	stopped.Stop(t)
 	reportTake(t, bin, dir)
 
 	out := filepath.Join(t.TempDir(), "r.html")
