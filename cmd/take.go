@@ -101,7 +101,9 @@ type takeTarget struct {
 	redact *snapshot.Redactor
 }
 
-func (o *takeOptions) target() (takeTarget, error) {
+// target decides where take writes; stdoutTTY says whether stdout is a terminal (gzip data is
+// not written to one, as gzip refuses).
+func (o *takeOptions) target(stdoutTTY bool) (takeTarget, error) {
 	t := takeTarget{format: o.format, dir: o.dir, gz: o.compress}
 	switch o.format {
 	case "", snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL:
@@ -125,6 +127,12 @@ func (o *takeOptions) target() (takeTarget, error) {
 	}
 	if t.file != "" && o.compress && !strings.HasSuffix(t.file, ".gz") {
 		return t, usageErrorf("--compress with -o %s: name the file .gz", t.file)
+	}
+	if t.file == "" && t.dir == "" && o.compress && stdoutTTY {
+		return t, usageErrorf("--compress: compressed data not written to a terminal; use -o FILE.gz or a pipe")
+	}
+	if err := checkExtension(t.file, o.format); err != nil {
+		return t, err
 	}
 	if o.keep < 0 {
 		return t, usageErrorf("--keep %d: want a positive number of captures", o.keep)
@@ -155,7 +163,7 @@ func (o *takeOptions) target() (takeTarget, error) {
 }
 
 func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Writer) error {
-	t, err := o.target()
+	t, err := o.target(render.IsTerminal(out))
 	if err != nil {
 		return err
 	}
@@ -164,6 +172,9 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 		Redact: t.redact,
 	})
 	if err != nil {
+		return err
+	}
+	if err := missingPIDs(s, o.pids); err != nil {
 		return err
 	}
 	var written string
@@ -211,4 +222,38 @@ func outputError(path string, err error) error {
 		return usageErrorf("%s appeared while the snapshot was taken; not replaced (use --force): %w", path, err)
 	}
 	return fmt.Errorf("writing %s: %w", path, err)
+}
+
+// checkExtension refuses an -o name whose extension says another format than --format
+// (-o snap.json --format yaml): the file would lie about its content.
+func checkExtension(file, format string) error {
+	if file == "" || format == "" {
+		return nil
+	}
+	if ext, _ := snapshot.FormatFromPath(file); ext != "" && ext != format {
+		return usageErrorf("-o %s is named .%s but --format is %s: rename the file or drop --format", file, ext, format)
+	}
+	return nil
+}
+
+// missingPIDs refuses a --pid snapshot that lacks a requested process (nothing is written),
+// naming each with the reason it was not recorded.
+func missingPIDs(s *snapshot.Snapshot, pids []int) error {
+	var missing []string
+	for _, pid := range pids {
+		if s.Find(pid) != nil {
+			continue
+		}
+		why := "no such process"
+		for _, sk := range s.Header.Skipped {
+			if sk.PID == pid && sk.Reason != snapshot.ReasonVanished {
+				why = sk.Reason
+			}
+		}
+		missing = append(missing, fmt.Sprintf("--pid %d: %s", pid, why))
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return inputError{fmt.Errorf("%s; nothing written", strings.Join(missing, "; "))}
 }

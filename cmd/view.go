@@ -2,8 +2,11 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os/user"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,7 +56,10 @@ func resolveUser(name string) (int, error) {
 	}
 	u, err := user.Lookup(name)
 	if err != nil {
-		return 0, usageErrorf("--user %q: %w", name, err)
+		if errors.As(err, new(user.UnknownUserError)) {
+			return 0, usageErrorf("--user %q: no such user on this host", name)
+		}
+		return 0, usageErrorf("--user %q: cannot look the user up: %w", name, err)
 	}
 	uid, err := strconv.Atoi(u.Uid)
 	if err != nil {
@@ -89,5 +95,23 @@ func (o *viewOptions) forest(s *snapshot.Snapshot) (full, shown *render.Forest, 
 	if err != nil {
 		return nil, nil, inputError{err}
 	}
+	if len(shown.Roots) == 0 && !flt.IsZero() {
+		return nil, nil, inputError{fmt.Errorf("%w %s", render.ErrNoMatch, o.describe())}
+	}
 	return full, shown, nil
+}
+
+// describe names the filters as the user gave them.
+func (o *viewOptions) describe() string {
+	var parts []string
+	if o.pid != 0 {
+		parts = append(parts, fmt.Sprintf("--pid %d", o.pid))
+	}
+	for _, u := range o.users {
+		parts = append(parts, "--user "+u)
+	}
+	for _, c := range o.comms {
+		parts = append(parts, "--comm "+c)
+	}
+	return strings.Join(parts, " and ")
 }
