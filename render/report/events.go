@@ -13,14 +13,9 @@ import (
 // maxEventRows caps the events table; the rest is counted and left to procsnap log.
 const maxEventRows = 5000
 
-type kindCount struct {
-	Kind  string
-	Count int
-}
-
 type summary struct {
 	FirstProcs, LastProcs, LastZombies, Events int
-	Kinds                                      []kindCount
+	Kinds                                      []diff.KindCount
 }
 
 type eventRow struct {
@@ -32,7 +27,7 @@ type eventRow struct {
 type eventTable struct {
 	Rows  []eventRow
 	Total int
-	Kinds []kindCount
+	Kinds []diff.KindCount
 }
 
 type leakRow struct {
@@ -40,38 +35,18 @@ type leakRow struct {
 	PID, FD                        int
 }
 
-func buildSummary(in *Input) summary {
+func buildSummary(in *Input, sum diff.Summary) summary {
 	first, last := in.Snapshots[0], in.Snapshots[len(in.Snapshots)-1]
 	s := summary{FirstProcs: len(first.Processes), LastProcs: len(last.Processes)}
 	for _, n := range diff.ZombieParents(last) {
 		s.LastZombies += n
 	}
-	s.Kinds = countKinds(in.Intervals)
-	for _, k := range s.Kinds {
-		s.Events += k.Count
-	}
+	s.Kinds, s.Events = sum.Counts, sum.Events
 	return s
 }
 
-// countKinds counts events by kind, in the order of diff.Kinds.
-func countKinds(ivs []render.Interval) []kindCount {
-	m := map[string]int{}
-	for _, iv := range ivs {
-		for _, e := range iv.Events {
-			m[e.Kind]++
-		}
-	}
-	var out []kindCount
-	for _, k := range diff.Kinds {
-		if m[k] > 0 {
-			out = append(out, kindCount{k, m[k]})
-		}
-	}
-	return out
-}
-
-func buildEvents(ivs []render.Interval) eventTable {
-	t := eventTable{Kinds: countKinds(ivs)}
+func buildEvents(ivs []render.Interval, counts []diff.KindCount) eventTable {
+	t := eventTable{Kinds: counts}
 	for _, iv := range ivs {
 		since, by := stamp(iv.A.TakenAt), stamp(iv.B.TakenAt)
 		for i := range iv.Events {

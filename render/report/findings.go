@@ -1,118 +1,84 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
-	"strings"
+	"strconv"
+	"time"
 
 	"github.com/procsnap/procsnap/diff"
 )
 
 // finding is one notable thing, most important first, linking to its detail.
 type finding struct {
-	Text, Href string
+	Kind, Who, Detail, When, Href string
 }
 
-// findingKinds are the event kinds listed as findings, most important first; within a kind the
-// events keep their time order.
-var findingKinds = []string{diff.KindDaemonized, diff.KindFDLeaked, diff.KindTraced, diff.KindStopped,
-	diff.KindPIDReused}
+// maxFindingsPerComm is how many findings of one category for processes of one comm are listed;
+// the rest are counted in one line, so that a hundred workers of one program do not bury the
+// other findings.
+const maxFindingsPerComm = 3
 
-// maxFindingsPerKind keeps one noisy kind from burying the others; the rest is counted.
-const maxFindingsPerKind = 5
-
-// buildFindings ranks parents not reaping their zombies (from the last interval's zombie report)
-// first, most zombies first, then the events of findingKinds.
-func buildFindings(in *Input, events eventTable) []finding {
-	out := zombieFindings(in)
-	for _, kind := range findingKinds {
-		n := 0
-		for _, r := range events.Rows {
-			if r.Kind != kind {
-				continue
-			}
-			n++
-			if n <= maxFindingsPerKind {
-				out = append(out, finding{Href: "#" + r.ID, Text: fmt.Sprintf("%s: %d %s: %s", kind, r.PID, r.Comm, r.Summary)})
-			}
-		}
-		if n > maxFindingsPerKind {
-			out = append(out, finding{Href: "#events", Text: fmt.Sprintf("%s: %d more in the events table", kind, n-maxFindingsPerKind)})
-		}
-	}
-	return out
-}
-
-// zombieFindings reports the parents with a zombie that lingered across the last interval. Parents
-// sharing a comm are reported together, so that a hundred workers of one program make one line.
-func zombieFindings(in *Input) []finding {
-	last := in.Intervals[len(in.Intervals)-1]
-	lastSnap := in.Snapshots[len(in.Snapshots)-1]
-	type bucket struct {
-		comm                        string
-		parents, zombies, lingering int
-		first                       diff.ZombieParent
-		sigchld, wchan              map[string]bool
-	}
-	var order []*bucket
-	by := map[string]*bucket{}
-	for _, zp := range last.Zombies.Parents {
-		if !zp.NotReaping {
+// buildFindings lists the findings ranked as procsnap log ranks them (render.TimelineFindings:
+// diff.Summarize per interval, merged), by the time of the capture that showed each. Each links
+// to its process in the tree, or to the events table when the tree does not list it.
+func buildFindings(fs []diff.Finding, by []time.Time, inTree map[string]bool) []finding {
+	type group struct{ kind, comm string }
+	seen := map[group]int{}
+	var out []finding
+	for i, f := range fs {
+		g := group{f.Kind, f.Comm}
+		seen[g]++
+		if n := seen[g]; n > maxFindingsPerComm {
 			continue
 		}
-		b := by[zp.Comm]
-		if b == nil {
-			b = &bucket{comm: zp.Comm, first: zp, sigchld: map[string]bool{}, wchan: map[string]bool{}}
-			by[zp.Comm] = b
-			order = append(order, b)
+		href := "#events"
+		if id := procID(f.PID, f.StartTicks); inTree[id] {
+			href = "#" + id
 		}
-		b.parents++
-		b.zombies += zp.Zombies
-		b.lingering += zp.Lingering
-		b.sigchld[orUnknown(zp.SigChld)] = true
-		b.wchan[orUnknown(zp.Wchan)] = true
+		out = append(out, finding{Kind: f.Kind, Who: strconv.Itoa(f.PID) + " " + f.Comm, Detail: f.Detail,
+			When: stamp(by[i]), Href: href})
 	}
-	slices.SortStableFunc(order, func(x, y *bucket) int { return cmp.Compare(y.zombies, x.zombies) })
-	var out []finding
-	for _, b := range order {
-		href := "#zombies"
-		if p := lastSnap.Find(b.first.PID); p != nil {
-			href = "#" + procID(p.PID, p.StartTicks)
+	// One line per group cut short, after the last finding of its category.
+	for g, n := range seen {
+		if n <= maxFindingsPerComm {
+			continue
 		}
-		who := fmt.Sprintf("%d %s is", b.first.PID, b.comm)
-		if b.parents > 1 {
-			who = fmt.Sprintf("%d processes named %s (the first is %d) are", b.parents, b.comm, b.first.PID)
+		at := len(out)
+		for j := len(out) - 1; j >= 0; j-- {
+			if out[j].Kind == g.kind {
+				at = j + 1
+				break
+			}
 		}
-		out = append(out, finding{Href: href, Text: fmt.Sprintf(
-			"%s not reaping children: %s, %d of them already zombies in the capture before (SIGCHLD %s; wchan %s)",
-			who, plural(b.zombies, "zombie"), b.lingering, keys(b.sigchld), keys(b.wchan))})
+		more := finding{Kind: g.kind, Who: g.comm, Href: "#events",
+			Detail: fmt.Sprintf("and %s named %s (the events table lists them)", plural(n-maxFindingsPerComm, "more process"), g.comm)}
+		out = append(out[:at], append([]finding{more}, out[at:]...)...)
 	}
 	return out
 }
 
-func keys(m map[string]bool) string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
+// treeIDs lists the anchors of every process the tree shows.
+func treeIDs(t *tree) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range t.Sessions {
+		for _, g := range s.Groups {
+			for _, it := range g.Items {
+				m[it.ID] = true
+			}
+		}
 	}
-	slices.Sort(ks)
-	return strings.Join(ks, ", ")
+	for _, it := range t.Gone {
+		m[it.ID] = true
+	}
+	return m
 }
 
 func plural(n int, word string) string {
-	switch {
-	case n == 1:
+	if n == 1 {
 		return "1 " + word
-	case strings.HasSuffix(word, "s"):
+	}
+	if word[len(word)-1] == 's' {
 		return fmt.Sprintf("%d %ses", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown"
-	}
-	return s
 }

@@ -89,11 +89,12 @@ func build(in *Input) *page {
 		Notes:     intervalNotes(in),
 	}
 	p.Title = "procsnap report: " + p.Host + " " + p.From + " to " + p.To
-	p.Summary = buildSummary(in)
-	p.Events = buildEvents(in.Intervals)
+	sum, findings, by := render.TimelineFindings(in.Intervals)
+	p.Summary = buildSummary(in, sum)
+	p.Events = buildEvents(in.Intervals, sum.Counts)
 	p.Leaks = buildLeaks(in.Intervals)
-	p.Findings = buildFindings(in, p.Events)
 	p.Tree = buildTree(in.Snapshots, spans, marks)
+	p.Findings = buildFindings(findings, by, treeIDs(&p.Tree))
 	p.Timeline = buildTimeline(in.Snapshots, spans)
 	p.ZombieChart = zombieChart(in.Snapshots)
 	p.StateChart = stateChart(in.Snapshots)

@@ -9,9 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -80,8 +82,10 @@ func TestContent(t *testing.T) {
 	for _, want := range []string{
 		`<section id="tree">`, `<section id="timeline">`, `<figure id="zombies">`, `<figure id="states">`,
 		`<table id="ev-table">`, `<section id="leaks">`,
-		// The worker pool is the first finding, and links to its place in the tree.
-		`<ol id="findings"><li><a href="#p-200-70">200 worker-pool is not reaping children: 3 zombies, 2 of them already zombies`,
+		// Ranked as procsnap log ranks them: the daemon, then the worker pool not reaping, each
+		// linking to its place in the tree.
+		`<ol id="findings"><li><a href="#p-301-120"><b>daemonized</b> 301 mydaemon</a>: adopted by 1 (systemd); created by 101 (bash)`,
+		`<li><a href="#p-200-70"><b>not_reaping</b> 200 worker-pool</a>: 3 zombies, 2 since A: not reaping`,
 		// The zombies' bars name their parent.
 		`zombie of parent 200 worker-pool`,
 		// The zombie chart has a line for the worker pool.
@@ -139,5 +143,31 @@ func TestTooFew(t *testing.T) {
 	err := Write(&bytes.Buffer{}, &Input{Snapshots: snaps[:1]})
 	if !errors.Is(err, ErrTooFew) {
 		t.Fatalf("Write with one snapshot: %v, want ErrTooFew", err)
+	}
+}
+
+// TestFindingsFold checks that many findings of one category for one program fold into a line
+// after the first few, in place, and that a process missing from the tree links to the events.
+func TestFindingsFold(t *testing.T) {
+	var fs []diff.Finding
+	var by []time.Time
+	for i := range 5 {
+		fs = append(fs, diff.Finding{Kind: diff.FindingNotReaping, PID: 100 + i, Comm: "pop", Detail: "not reaping"})
+		by = append(by, t0)
+	}
+	fs = append(fs, diff.Finding{Kind: diff.FindingStopped, PID: 7, StartTicks: 9, Comm: "vi", Detail: "stopped"})
+	by = append(by, t0)
+	got := buildFindings(fs, by, map[string]bool{"p-100-0": true})
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.Kind+" "+f.Who+" "+f.Href)
+	}
+	want := []string{"not_reaping 100 pop #p-100-0", "not_reaping 101 pop #events", "not_reaping 102 pop #events",
+		"not_reaping pop #events", "stopped 7 vi #events"}
+	if d := cmp.Diff(want, lines); d != "" {
+		t.Errorf("findings (-want +got):\n%s", d)
+	}
+	if !strings.Contains(got[3].Detail, "2 more processes named pop") {
+		t.Errorf("fold line %q does not count the 2 left out", got[3].Detail)
 	}
 }
