@@ -33,15 +33,17 @@ func writeSnap(t *testing.T, path string, s *snapshot.Snapshot) {
 	}
 }
 
-// TestReportInputs runs report in process on each kind of input and on bad command lines.
-func TestReportInputs(t *testing.T) {
+// reportInputs writes, under a temporary directory, two snapshot files, a capture directory and
+// a watch --record directory of three captures, and a capture directory holding one capture.
+func reportInputs(t *testing.T) (dir, a, b, caps, rec, one string) {
+	t.Helper()
 	t0 := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
+	dir = t.TempDir()
+	a, b = filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
 	writeSnap(t, a, tinySnapshot(t0, false))
 	writeSnap(t, b, tinySnapshot(t0.Add(time.Minute), true))
-	caps := filepath.Join(dir, "caps")
-	rec := filepath.Join(dir, "rec")
+	caps = filepath.Join(dir, "caps")
+	rec = filepath.Join(dir, "rec")
 	for _, d := range []string{caps, rec} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
@@ -55,11 +57,17 @@ func TestReportInputs(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(rec, watch.EventsFile), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	one := filepath.Join(dir, "one")
+	one = filepath.Join(dir, "one")
 	if err := os.Mkdir(one, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	writeSnap(t, filepath.Join(one, snapshot.CaptureName("tiny", t0, 0, "yaml", false)), tinySnapshot(t0, false))
+	return dir, a, b, caps, rec, one
+}
+
+// TestReportInputs runs report in process on each kind of input and on bad command lines.
+func TestReportInputs(t *testing.T) {
+	dir, a, b, caps, rec, one := reportInputs(t)
 	out := filepath.Join(dir, "r.html")
 	for _, tc := range []struct {
 		name string
