@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -169,5 +170,15 @@ func TestFindingsFold(t *testing.T) {
 	}
 	if !strings.Contains(got[3].Detail, "2 more processes named pop") {
 		t.Errorf("fold line %q does not count the 2 left out", got[3].Detail)
+	}
+	// Fifteen stopped processes of different programs: ten lines, then one counting five.
+	fs, by = nil, nil
+	for i := range 15 {
+		fs = append(fs, diff.Finding{Kind: diff.FindingStopped, PID: 10 + i, Comm: fmt.Sprintf("p%d", i)})
+		by = append(by, t0)
+	}
+	got = buildFindings(fs, by, nil)
+	if len(got) != 11 || got[10].Detail != "and 5 more (the events table lists them)" {
+		t.Errorf("15 stopped findings gave %d lines, last %+v; want 10 and one counting 5", len(got), got[len(got)-1])
 	}
 }
