@@ -136,6 +136,14 @@ return [].slice.call(rows).filter(function(r){return r.offsetParent!==null}).len
 	}{{"#summary", "summary", 1200}, {"#tree", "tree", 1400}, {"#timeline", "timeline", 1400}, {"#charts", "charts", 1200}} {
 		b.screenshot(s.sel, s.h, filepath.Join(dir, name+"-"+s.file+".png"))
 	}
+	// The same page for a reader in dark mode.
+	b.call("Emulation.setEmulatedMedia", map[string]any{"features": []map[string]string{{"name": "prefers-color-scheme", "value": "dark"}}}, nil)
+	var bg string
+	b.eval(`getComputedStyle(document.body).backgroundColor`, &bg)
+	if bg == "rgb(255, 255, 255)" {
+		t.Errorf("dark mode: the page background stays white")
+	}
+	b.screenshot("#charts", 1200, filepath.Join(dir, name+"-charts-dark.png"))
 	return st
 }
 
