@@ -70,12 +70,14 @@ func TestReportOnRealProcesses(t *testing.T) {
 	if li := procItem(page, stopped.PID, stopped.StartTicks); !strings.Contains(li, `mk-stopped`) {
 		t.Errorf("tree entry of stopped %d lacks the stopped mark: %q", stopped.PID, li)
 	}
-	if !strings.Contains(page, fmt.Sprintf("zombie of parent %d", zparent.PID)) &&
-		!strings.Contains(page, fmt.Sprintf("zombies, zombie of parent %d", zparent.PID)) {
+	if !strings.Contains(page, fmt.Sprintf(" of parent %d sleep", zparent.PID)) {
 		t.Errorf("timeline does not name %d as the parent of its zombies", zparent.PID)
 	}
-	if !strings.Contains(page, fmt.Sprintf("<title>parent %d sleep</title>", zparent.PID)) {
-		t.Errorf("zombie chart has no line for parent %d", zparent.PID)
+	// The chart draws the six parents with most zombies and sums the others: on a busy host the
+	// staged parent may be among the others.
+	if !strings.Contains(page, fmt.Sprintf("<title>parent %d sleep</title>", zparent.PID)) &&
+		!regexp.MustCompile(`<title>\d+ other parents?</title>`).MatchString(page) {
+		t.Errorf("zombie chart has no line for parent %d, nor one for the other parents", zparent.PID)
 	}
 	t.Run("browser", func(t *testing.T) {
 		b := startBrowser(t, chromiumPath(t))

@@ -125,7 +125,7 @@ func zombieChart(snaps []*snapshot.Snapshot) chart {
 				vals[i] += perSnap[i][pid]
 			}
 		}
-		c.Series = append(c.Series, line2(p, vals, len(shown), fmt.Sprintf("%d other parents", len(rest))))
+		c.Series = append(c.Series, line2(p, vals, len(shown), plural(len(rest), "other parent")))
 	}
 	return c
 }

@@ -182,3 +182,27 @@ func TestFindingsFold(t *testing.T) {
 		t.Errorf("15 stopped findings gave %d lines, last %+v; want 10 and one counting 5", len(got), got[len(got)-1])
 	}
 }
+
+// TestGroupZombieNote checks that a group's zombies name the parent of most of them, and count
+// the others.
+func TestGroupZombieNote(t *testing.T) {
+	snaps := fixtureSnapshots()
+	z := func(pid, ppid int) diff.Span {
+		return diff.Span{PID: pid, PPID: ppid, PGID: 200, SID: 200, Comm: "job", First: 1, Last: 2, ZombieFrom: 1}
+	}
+	for _, tc := range []struct {
+		spans []diff.Span
+		want  string
+	}{
+		{[]diff.Span{z(201, 200), z(202, 200)}, "2 zombies of parent 200 worker-pool"},
+		{[]diff.Span{z(201, 1), z(202, 200), z(203, 200)}, "3 zombies, 2 of parent 200 worker-pool, 1 of 1 other parent"},
+	} {
+		lines := groupLines(tc.spans, 2)
+		if len(lines) != 1 {
+			t.Fatalf("%d lines for one group", len(lines))
+		}
+		if got := zombieNote(lines[0], snaps); got != tc.want {
+			t.Errorf("zombieNote = %q, want %q", got, tc.want)
+		}
+	}
+}

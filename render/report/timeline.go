@@ -121,8 +121,9 @@ func pct(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 type line struct {
 	diff.Span
 	members, zombies int
-	zombieParent     int
-	zombieLast       int // last sighting of a zombie member
+	zombieParent     int         // the parent of the zombie, or of most of a group's zombies
+	byParent         map[int]int // a group's zombies per parent
+	zombieLast       int         // last sighting of a zombie member
 	churn            int // members born or gone in the period
 }
 
@@ -162,14 +163,15 @@ func zombieNote(ln line, snaps []*snapshot.Snapshot) string {
 	if p := snaps[ln.Last].Find(ln.zombieParent); p != nil {
 		comm = p.Comm
 	}
-	n := ""
-	if ln.members > 0 {
-		n = plural(ln.zombies, "zombie") + ", "
-		if ln.zombieParent < 0 {
-			return n + "parents vary"
-		}
+	if ln.members == 0 {
+		return fmt.Sprintf("zombie of parent %d %s", ln.zombieParent, comm)
 	}
-	return fmt.Sprintf("%szombie of parent %d %s", n, ln.zombieParent, comm)
+	n := plural(ln.zombies, "zombie")
+	if k := ln.byParent[ln.zombieParent]; k < ln.zombies {
+		return fmt.Sprintf("%s, %d of parent %d %s, %d of %s", n, k, ln.zombieParent, comm,
+			ln.zombies-k, plural(len(ln.byParent)-1, "other parent"))
+	}
+	return fmt.Sprintf("%s of parent %d %s", n, ln.zombieParent, comm)
 }
 
 // groupLines merges the spans of each process group (by session and group) into one line: from
@@ -205,12 +207,12 @@ func groupLines(spans []diff.Span, last int) []line {
 			if g.ZombieFrom < 0 || sp.ZombieFrom < g.ZombieFrom {
 				g.ZombieFrom = sp.ZombieFrom
 			}
-			switch g.zombieParent {
-			case 0:
+			if g.byParent == nil {
+				g.byParent = map[int]int{}
+			}
+			g.byParent[sp.PPID]++
+			if n, m := g.byParent[sp.PPID], g.byParent[g.zombieParent]; n > m || n == m && sp.PPID < g.zombieParent {
 				g.zombieParent = sp.PPID
-			case sp.PPID:
-			default:
-				g.zombieParent = -1
 			}
 		}
 	}
