@@ -29,7 +29,7 @@ type diffOptions struct {
 
 func (o *diffOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(render.DiffFormats, ", "))
+	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(diffFormats(), ", "))
 	f.StringSliceVar(&o.kinds, "kind", nil, "show only events of these `KIND`s (comma-separated or repeated)")
 	f.IntSliceVar(&o.pids, "pid", nil, "show only events of this `PID` (repeatable)")
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when there are events, 0 when there are none (like git diff)")
@@ -77,7 +77,7 @@ the latest one (or the last at or before --to). A note names the two files.`,
 }
 
 func (o *diffOptions) validate() error {
-	return validateEventFlags(o.format, render.DiffFormats, o.kinds, o.pids)
+	return validateEventFlags(o.format, diffFormats(), o.kinds, o.pids)
 }
 
 func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []string, out io.Writer) error {
@@ -110,7 +110,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	}
 	res = res.Filter(o.kinds, o.pids)
 	res.Notes = append(picked, res.Notes...)
-	if err := writeDiff(out, res, o.format, o.tableOptions(out)); err != nil {
+	if err := writeDiff(out, a, b, res, o.format, o.tableOptions(out)); err != nil {
 		return fmt.Errorf("writing diff: %w", err)
 	}
 	if o.exitCode && len(res.Events) > 0 {
@@ -125,13 +125,6 @@ func (o *diffOptions) tableOptions(out io.Writer) render.TableOptions {
 	t := o.table.options(out)
 	t.All = o.all || len(o.kinds) > 0
 	return t
-}
-
-func writeDiff(out io.Writer, res *diff.Result, format string, t render.TableOptions) error {
-	if format == render.FormatTable {
-		return render.DiffTable(out, res, t)
-	}
-	return render.Diff(out, res, format)
 }
 
 // loadBoth loads two snapshot files at once, one per core: loading is most of a diff's time.

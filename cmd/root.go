@@ -88,6 +88,7 @@ records what it could not read and why, and explains what changed between two ph
 		newLogCommand(io),
 		newReportCommand(io),
 		newWatchCommand(g, io),
+		newMetricsCommand(g, io),
 		newVersionCommand(io),
 		newValidateCommand(io),
 	)

@@ -124,7 +124,7 @@ type line struct {
 	zombieParent     int         // the parent of the zombie, or of most of a group's zombies
 	byParent         map[int]int // a group's zombies per parent
 	zombieLast       int         // last sighting of a zombie member
-	churn            int // members born or gone in the period
+	churn            int         // members born or gone in the period
 }
 
 // lineBar draws ln. A process seen once gets a sliver so that it stays visible.
