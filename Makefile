@@ -13,7 +13,7 @@ FUZZTIME    ?= 10s
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 
-.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke install install-check screens fuzz fuzz-short bench bench-quick bench-watch clean
+.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke install install-check screens fuzz fuzz-short bench bench-quick bench-formats bench-watch clean
 
 all: build
 
@@ -95,6 +95,14 @@ bench: build
 bench-quick: build
 	$(GO) run ./bench/driver -bin $(BIN) -sizes 1000 -runs 3
 
+# JSON beside YAML (take, diff, tree --sessions, log: time, peak RSS, RSS per process) on 1,000,
+# 5,000 and 20,000 processes. BASELINE=path/to/older/procsnap measures it in the same rounds.
+BENCH_FORMAT_SIZES ?= 1000,5000,20000
+BASELINE ?=
+
+bench-formats: build
+	$(GO) run ./bench/driver -bin $(BIN) -suite formats -sizes $(BENCH_FORMAT_SIZES) -runs $(BENCH_RUNS) $(if $(BASELINE),-baseline $(BASELINE))
+
 clean:
 	rm -rf bin
 
@@ -108,4 +116,5 @@ PSPY ?=
 bench-watch: build
 	$(GO) build -o bin/watchbench ./bench/watch
 	$${CC:-cc} -O2 -Wall -o bin/watch-spawn bench/watch/spawner/spawn.c
-	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)
+	$${CC:-cc} -O2 -Wall -static -o bin/watch-spawn-static bench/watch/spawner/spawn.c
+	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn -static bin/watch-spawn-static -loaded -daemons $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)
