@@ -111,12 +111,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	}
 	res = res.Filter(o.kinds, o.pids)
 	res.Notes = append(picked, res.Notes...)
-	if o.format == render.FormatTable {
-		err = render.DiffTable(out, res, o.tableOptions(out))
-	} else {
-		err = writeDiff(out, a, b, res, o.format)
-	}
-	if err != nil {
+	if err := writeDiff(out, a, b, res, o.format, o.tableOptions(out)); err != nil {
 		return fmt.Errorf("writing diff: %w", err)
 	}
 	if o.exitCode && len(res.Events) > 0 {

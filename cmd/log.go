@@ -100,7 +100,7 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 			return err
 		}
 	}
-	ivs, err := o.timeline(ctx, w)
+	ivs, err := o.timeline(ctx, w, nil)
 	if err != nil || o.fleet != nil {
 		return err
 	}
@@ -113,8 +113,8 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 }
 
 // timeline compares each consecutive pair of readable captures in w. Unreadable captures are
-// skipped with a note on the interval that spans them.
-func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]render.Interval, error) {
+// skipped with a note on the interval that spans them. keep, when set, receives every capture read.
+func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture, keep func(string, *snapshot.Snapshot)) ([]render.Interval, error) {
 	var ivs []render.Interval
 	var prev *snapshot.Snapshot
 	var prevFile string
@@ -130,6 +130,9 @@ func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]rend
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("skipped %s: %v", c.Name, err))
 			continue
+		}
+		if keep != nil {
+			keep(c.Name, s)
 		}
 		if prev != nil {
 			iv, err := o.interval(prev, s, prevFile, c.Name)

@@ -86,6 +86,7 @@ records what it could not read and why, and explains what changed between two ph
 		newDiffCommand(g, io),
 		newLsCommand(io),
 		newLogCommand(io),
+		newReportCommand(io),
 		newWatchCommand(g, io),
 		newMetricsCommand(g, io),
 		newVersionCommand(io),

@@ -79,26 +79,18 @@ func TimelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 
 func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
 	notes := timelineNotes(w, ivs, o.Width)
-	var sum diff.Summary
-	var fs []timedFinding
 	var events []diff.Event
 	var spans [][2]string
 	for i := range ivs {
 		iv := &ivs[i]
-		s := diff.Summarize(&iv.Result)
-		sum.Merge(s)
-		fs = mergeTimed(fs, s.Findings, iv.B.TakenAt)
 		since, by := logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt)
 		for _, e := range iv.Events {
 			events = append(events, e)
 			spans = append(spans, [2]string{since, by})
 		}
 	}
+	sum, plain, times := TimelineFindings(ivs)
 	used := notes + writeCounts(w, sum, o.Width)
-	plain, times := make([]diff.Finding, len(fs)), make([]time.Time, len(fs))
-	for i, f := range fs {
-		plain[i], times[i] = f.Finding, f.by
-	}
 	if err := findingsSection(w, plain, times, o, used); err != nil {
 		return err
 	}
@@ -115,6 +107,23 @@ func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 	}
 	_, err := fmt.Fprintf(w, "%d events in %d intervals between %d captures%s\n", len(events), len(ivs), captures, period)
 	return err
+}
+
+// TimelineFindings summarises each interval (diff.Summarize) and merges the summaries: the
+// counts add up, and the findings keep the rank of diff.Summarize, then time order, each with
+// the time of the capture that showed it last (a parent still not reaping is named once).
+func TimelineFindings(ivs []Interval) (sum diff.Summary, fs []diff.Finding, by []time.Time) {
+	var tf []timedFinding
+	for i := range ivs {
+		s := diff.Summarize(&ivs[i].Result)
+		sum.Merge(s)
+		tf = mergeTimed(tf, s.Findings, ivs[i].B.TakenAt)
+	}
+	fs, by = make([]diff.Finding, len(tf)), make([]time.Time, len(tf))
+	for i, f := range tf {
+		fs[i], by[i] = f.Finding, f.by
+	}
+	return sum, fs, by
 }
 
 // mergeTimed adds the findings of one interval, taken at by, replacing an earlier finding of
