@@ -165,34 +165,20 @@ func (c *comparer) inferCreator(p *snapshot.Process) Creator {
 
 // scoreShared adds the weight of each object p shares with a candidate, once per object.
 func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, bool) *candidate) {
-	if !fdsReadable(p) {
-		return
-	}
-	for i := range p.FDs {
-		fd := &p.FDs[i]
-		k := keyOf(fd)
-		if k == (objKey{}) || c.holders.count[k] > maxHolders {
-			continue
+	c.holders.eachShared(p, func(fd *snapshot.FD, k objKey, w float64, h holder) {
+		cd := get(h.proc, h.inB)
+		if cd == nil || cd.objs[k] {
+			return
 		}
-		w := c.holders.weight(k, fd.Target)
-		for _, h := range c.holders.byObj[k] {
-			if !sameDescription(fd, h.fd, h.inB) || (fd.CloExec && runsOther(h.proc, p)) {
-				continue // p opened a close-on-exec fd itself after its exec: not shared
-			}
-			cd := get(h.proc, h.inB)
-			if cd == nil || cd.objs[k] {
-				continue
-			}
-			cd.objs[k] = true
-			cd.score += w
-			seen := "a"
-			if h.inB {
-				seen = "b"
-			}
-			cd.shared = append(cd.shared, SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind,
-				Target: fd.Target, Inode: fd.Inode, Holders: c.holders.count[k], Weight: round2(w), Seen: seen})
+		cd.objs[k] = true
+		cd.score += w
+		seen := "a"
+		if h.inB {
+			seen = "b"
 		}
-	}
+		cd.shared = append(cd.shared, SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind,
+			Target: fd.Target, Inode: fd.Inode, Holders: c.holders.count[k], Weight: round2(w), Seen: seen})
+	})
 }
 
 // scoreSession adds leaderBonus to the leader of p's session and of p's process group, as A or
