@@ -147,7 +147,7 @@ type FD struct {
 	// lowest PIDs first); OthersTotal counts them all.
 	Others      []diff.FDHolder `yaml:"others,omitempty" json:"others,omitempty"`
 	OthersTotal int             `yaml:"others_total,omitempty" json:"others_total,omitempty"`
-	Unread string          `yaml:"unread,omitempty" json:"unread,omitempty"`
+	Unread      string          `yaml:"unread,omitempty" json:"unread,omitempty"`
 }
 
 // Children is what the process created that is still there.
