@@ -150,3 +150,109 @@ func checkFDs(t *testing.T, r *Report, daemon, listener *stage.Proc) {
 		}
 	}
 }
+
+func TestZombieFarm(t *testing.T) {
+	live(t)
+	farm, zombies := stage.Zombies(t, 4)
+	procs := []*stage.Proc{farm}
+	for _, z := range zombies {
+		procs = append(procs, &stage.Proc{PID: z})
+	}
+	s := takeLive(t, procs...)
+	r := mustExplain(t, Input{Snapshot: s, PID: farm.PID, Live: true})
+	if len(r.Children.Zombies) != len(zombies) {
+		t.Fatalf("zombies %+v, want %v", r.Children.Zombies, zombies)
+	}
+	if r.Children.SigChld != snapshot.SigChldDefault || !strings.HasPrefix(r.Children.Reaps, "no:") {
+		t.Errorf("sigchld %q, reaps %q: want default and no", r.Children.SigChld, r.Children.Reaps)
+	}
+	z := mustExplain(t, Input{Snapshot: s, PID: zombies[0], Live: true})
+	if z.Identity.State != "Z" || !strings.Contains(z.Identity.Meaning, "zombie") {
+		t.Errorf("zombie identity %+v", z.Identity)
+	}
+	if z.Lineage.Adopted != "" || z.Lineage.Creator == nil || z.Lineage.Creator.PID != farm.PID || z.Lineage.Confidence != Definitive {
+		t.Errorf("zombie lineage %+v: want its parent %d, definitive", z.Lineage, farm.PID)
+	}
+	if len(z.Descriptors.FDs) != 0 || len(z.Descriptors.Unseen) == 0 {
+		t.Errorf("zombie descriptors %+v: want none, and why", z.Descriptors)
+	}
+}
+
+func TestStoppedAndTraced(t *testing.T) {
+	live(t)
+	stopped := stage.Stopped(t)
+	traced := stage.Traced(t)
+	s := takeLive(t, stopped, traced, traced.Parent)
+	r := mustExplain(t, Input{Snapshot: s, PID: stopped.PID, Live: true})
+	if r.Identity.State != "T" || !strings.Contains(r.Identity.Meaning, "stopped by a signal") {
+		t.Errorf("stopped: state %q, meaning %q", r.Identity.State, r.Identity.Meaning)
+	}
+	r = mustExplain(t, Input{Snapshot: s, PID: traced.PID, Live: true})
+	if r.Identity.Tracer == nil || r.Identity.Tracer.PID != traced.Parent.PID {
+		t.Fatalf("traced: tracer %+v, want %d", r.Identity.Tracer, traced.Parent.PID)
+	}
+	if r.Identity.State != "t" || !strings.Contains(r.Identity.Meaning, "stopped by its tracer") {
+		t.Errorf("traced: state %q, meaning %q", r.Identity.State, r.Identity.Meaning)
+	}
+}
+
+// TestNoEvidence: a daemon double-forked by a launcher it shares nothing with (stdio on
+// /dev/null, its own session, the launcher's cgroup is everyone's) is "unknown", with why.
+func TestNoEvidence(t *testing.T) {
+	live(t)
+	daemon, launcher := stage.Launched(t)
+	r := mustExplain(t, Input{Snapshot: takeLive(t, daemon, launcher), PID: daemon.PID, Live: true})
+	requireAdopted(t, r, daemon)
+	l := r.Lineage
+	if l.Creator != nil || l.Confidence != Unknown || !strings.HasPrefix(l.Verdict, "unknown: ") ||
+		!strings.Contains(l.Verdict, "no evidence names a creator") {
+		t.Errorf("lineage %+v: want unknown, and why", l)
+	}
+}
+
+// TestCaptureDir: a child captured under its parent, then orphaned, is explained live with the
+// captures: the first capture names its parent, now gone, with high confidence, and the history
+// shows the reparenting.
+func TestCaptureDir(t *testing.T) {
+	live(t)
+	child, parent := stage.Forked(t)
+	dir := t.TempDir()
+	capture := func() {
+		t.Helper()
+		if _, err := snapshot.WriteCapture(dir, takeLive(t, child, parent), snapshot.CaptureOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	capture()
+	parent.Kill(t)
+	stage.WaitFor(t, "the child's adoption", func() (bool, error) {
+		st, err := stage.ReadStat(child.PID)
+		return err == nil && st.PPID != parent.PID, err
+	})
+	capture()
+	trail := NewTrail(snapshot.Key{PID: child.PID, StartTicks: child.StartTicks})
+	cs, err := snapshot.ListCaptures(dir)
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("captures %v, %v: want 2", cs, err)
+	}
+	for _, c := range cs {
+		s, err := snapshot.Load(c.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trail.Observe(s)
+	}
+	r := mustExplain(t, Input{Snapshot: takeLive(t, child), PID: child.PID, Live: true, Trail: trail})
+	l := r.Lineage
+	if l.Adopted == "" || l.Creator == nil || l.Creator.PID != parent.PID || !l.Creator.Gone || l.Confidence != High {
+		t.Fatalf("lineage %+v: want adopted, created by %d (gone), high", l, parent.PID)
+	}
+	if l.Candidates[0].Rank != 2 {
+		t.Errorf("candidate %+v: want rank 2 (captures)", l.Candidates[0])
+	}
+	h := r.History
+	if h == nil || h.Captures != 2 || h.FirstSeen.IsZero() ||
+		!slices.ContainsFunc(h.Events, func(e Event) bool { return e.Kind == "reparented" }) {
+		t.Errorf("history %+v: want 2 captures, first seen, a reparented event", h)
+	}
+}
