@@ -125,8 +125,17 @@ func explainPage(w io.Writer, r *explain.Report) error {
 	if !r.Source.Live {
 		src = "snapshot " + r.Source.File
 	}
-	pg.printf("procsnap explain %d: %s, %s, %s\n", r.Identity.PID, clean(r.Identity.Comm), clean(src),
-		r.Source.TakenAt.UTC().Format("2006-01-02 15:04:05Z"))
+	if r.Source.Captures > 0 {
+		src += fmt.Sprintf(", %d captures", r.Source.Captures)
+	}
+	if r.Source.Record != "" {
+		src += ", recording " + r.Source.Record
+	}
+	pg.printf("procsnap explain %d (%s)\n", r.Identity.PID, clean(r.Identity.Comm))
+	for _, l := range wrap(clean(fmt.Sprintf("%s on %s at %s", src, r.Source.Hostname,
+		r.Source.TakenAt.UTC().Format("2006-01-02 15:04:05Z"))), pageWidth) {
+		pg.printf("%s\n", l)
+	}
 	if r.Source.TakerUID != 0 {
 		pg.printf("read as uid %d: what other users own may be hidden (see \"not seen\")\n", r.Source.TakerUID)
 	}

@@ -13,7 +13,10 @@ func pageIdentity(pg *page, id *explain.Identity) {
 	pg.field("started", fmt.Sprintf("%s, %s ago", id.StartTime.UTC().Format("2006-01-02 15:04:05Z"),
 		ago(time.Duration(id.AgeSeconds)*time.Second)))
 	exe := id.Exe
-	if exe == "" {
+	switch {
+	case exe == "" && id.State == "Z":
+		exe = "none: a zombie has released its program"
+	case exe == "":
 		exe = "unknown"
 	}
 	if id.ExeDeleted {

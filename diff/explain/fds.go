@@ -84,8 +84,8 @@ func (x *explainer) descriptors() Descriptors {
 			Reason: firstFDReason(p)})
 	}
 	if n := x.unreadFDTables(); n > 0 {
-		d.Unseen = append(d.Unseen, Gap{What: "other holders", Reason: strconv.Itoa(n) +
-			" other processes' descriptors could not be read: they may hold these descriptions too"})
+		d.Unseen = append(d.Unseen, Gap{What: "other holders", Reason: "the descriptors of " + strconv.Itoa(n) +
+			" other process(es) could not be read: they may hold these descriptions too"})
 	}
 	return d
 }

@@ -179,7 +179,7 @@ func (x *explainer) lineageGaps() []Gap {
 	if !x.fdsUsable() {
 		g = append(g, Gap{What: "its descriptors", Reason: "not recorded: no shared-description evidence"})
 	} else if n := x.unreadFDTables(); n > 0 {
-		g = append(g, Gap{What: "shared descriptions", Reason: fmt.Sprintf("%d other processes' descriptors unread", n)})
+		g = append(g, Gap{What: "shared descriptions", Reason: fmt.Sprintf("the descriptors of %d other process(es) are unread", n)})
 	}
 	return g
 }
