@@ -30,10 +30,7 @@ func pageIdentity(pg *page, id *explain.Identity) {
 	if id.Cgroup != "" {
 		pg.field("cgroup", id.Cgroup)
 	}
-	ns := "same as init"
-	if len(id.OwnNamespaces) > 0 {
-		ns = "own " + strings.Join(id.OwnNamespaces, ", ")
-	}
+	ns := id.VersusInit
 	if len(id.NSpid) > 1 {
 		ns += fmt.Sprintf("; pid %d inside its PID namespace", id.NSpid[len(id.NSpid)-1])
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/procsnap/procsnap/diff"
@@ -100,13 +101,7 @@ func (x *explainer) identity() Identity {
 	if !p.StartTime.IsZero() {
 		id.AgeSeconds = int64(x.s.Header.TakenAt.Sub(p.StartTime) / time.Second)
 	}
-	if initp := x.s.Find(1); initp != nil && initp.PID != p.PID {
-		for _, ns := range sortedKeys(p.Namespaces) {
-			if v, ok := initp.Namespaces[ns]; ok && v != p.Namespaces[ns] {
-				id.OwnNamespaces = append(id.OwnNamespaces, ns)
-			}
-		}
-	}
+	id.OwnNamespaces, id.VersusInit = x.versusInit()
 	if p.TracerPID > 0 {
 		id.Tracer = x.lookup(p.TracerPID)
 	}
@@ -121,6 +116,29 @@ func (x *explainer) identity() Identity {
 		id.Meaning += fmt.Sprintf("; traced by %d (%s)", id.Tracer.PID, orQ(id.Tracer.Comm))
 	}
 	return id
+}
+
+// versusInit compares p's namespaces with init's.
+func (x *explainer) versusInit() ([]string, string) {
+	p, initp := x.p, x.s.Find(1)
+	switch {
+	case p.PID == 1:
+		return nil, "init's own"
+	case len(p.Namespaces) == 0:
+		return nil, "unknown: its namespaces were not read (" + orReason(p.Unread["namespaces"]) + ")"
+	case initp == nil || len(initp.Namespaces) == 0:
+		return nil, "unknown: init's namespaces were not read"
+	}
+	var own []string
+	for _, ns := range sortedKeys(p.Namespaces) {
+		if v, ok := initp.Namespaces[ns]; ok && v != p.Namespaces[ns] {
+			own = append(own, ns)
+		}
+	}
+	if len(own) == 0 {
+		return nil, "same as init"
+	}
+	return own, "own " + strings.Join(own, ", ")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -156,7 +156,7 @@ func (x *explainer) verdict(l *Lineage) {
 	}
 }
 
-// noEvidence says which evidence was looked at and found nothing.
+// noEvidence says which evidence was looked at and found nothing, and which could not be.
 func (x *explainer) noEvidence() string {
 	var looked []string
 	if x.in.Record != nil {
@@ -165,8 +165,15 @@ func (x *explainer) noEvidence() string {
 	if x.in.Trail != nil {
 		looked = append(looked, "the captures")
 	}
-	looked = append(looked, "shared descriptors", "cgroup", "audit session", "session and group leaders")
-	s := "no evidence names a creator: " + strings.Join(looked, ", ") + " point at no older live process"
+	unchecked := ""
+	if x.fdsUsable() {
+		looked = append(looked, "shared descriptors")
+	} else {
+		unchecked = fmt.Sprintf("; its descriptors were not read (%s), so shared descriptions could not be checked",
+			orReason(x.p.Unread["fds"]))
+	}
+	looked = append(looked, "cgroup", "audit session", "session and group leaders")
+	s := "no evidence names a creator: " + strings.Join(looked, ", ") + " point at no older live process" + unchecked
 	if x.in.Record == nil && x.in.Trail == nil {
 		s += " (--dir or --record may know more)"
 	}

@@ -63,8 +63,10 @@ type Identity struct {
 	Cgroup     string            `yaml:"cgroup,omitempty" json:"cgroup,omitempty"`
 	NSpid      []int             `yaml:"nspid,omitempty" json:"nspid,omitempty"`
 	Namespaces map[string]uint64 `yaml:"namespaces,omitempty" json:"namespaces,omitempty"`
-	// OwnNamespaces lists the namespace types in which it differs from init (pid 1).
+	// OwnNamespaces lists the namespace types in which it differs from init (pid 1);
+	// VersusInit says "same as init", "own mnt, net", or "unknown" and why.
 	OwnNamespaces []string `yaml:"own_namespaces,omitempty" json:"own_namespaces,omitempty"`
+	VersusInit    string   `yaml:"versus_init" json:"versus_init"`
 	Threads       int      `yaml:"threads" json:"threads"`
 	State         string   `yaml:"state" json:"state"`
 	// Meaning says what the state means: stopped by a signal, traced by whom, a zombie since
