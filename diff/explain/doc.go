@@ -15,7 +15,9 @@
 //  5. leading its session or process group.
 //
 // A process that was not adopted was created by its parent: the kernel says so. One that was
-// adopted (its parent is init or a subreaper) gets the ranked candidates; when nothing supports
-// a name the verdict is "unknown" with the reason. Every section lists what it could not see
+// adopted (its parent is init or a subreaper) gets the ranked candidates, each with a
+// confidence; the best names the creator unless it has only low confidence (one of several
+// processes in a cgroup, leading the session, a process that vanished just before): then the
+// verdict is "unknown", with the reason and the weak hints. Every section lists what it could not see
 // (unreadable fields, with the reason recorded in the snapshot) instead of leaving it out.
 package explain

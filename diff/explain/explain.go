@@ -168,7 +168,7 @@ func meaning(p *snapshot.Process, tracer *Proc, since *time.Time) string {
 		return "stopped under ptrace"
 	case "Z":
 		if leaderExited(p) {
-			return fmt.Sprintf("alive: its leader thread exited, %d other threads still run", p.Threads-1)
+			return fmt.Sprintf("its leader thread is a zombie with %d other thread(s) left: it is exiting, or its leader exited while the others run", p.Threads-1)
 		}
 		s := "a zombie: it exited and its parent has not reaped it"
 		if since != nil {

@@ -142,6 +142,12 @@ func (x *explainer) verdict(l *Lineage) {
 		return
 	}
 	best := l.Candidates[0]
+	if best.Confidence == Low {
+		l.Confidence = Unknown
+		l.Verdict = fmt.Sprintf("unknown: its parent is %s, which adopts orphans (or started it); no evidence is strong enough to name a creator, only weak hints: %d (%s): %s",
+			adopter, best.Proc.PID, orQ(best.Proc.Comm), best.Evidence[0])
+		return
+	}
 	l.Creator, l.Confidence = &best.Proc, best.Confidence
 	gone := ""
 	if best.Proc.Gone {

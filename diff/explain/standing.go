@@ -10,9 +10,6 @@ import (
 // leader as a zombie while other threads still run.
 func leaderExited(p *snapshot.Process) bool { return p.State == "Z" && p.Threads > 1 }
 
-// cgroupOf returns p's cgroup path, "" when not recorded.
-func cgroupOf(p *snapshot.Process) string { return "" }
-
 func (x *explainer) standing() Standing {
 	p := x.p
 	st := Standing{SID: p.SID, PGID: p.PGID, TTY: p.TTY, Unseen: gaps(p, "stat")}
@@ -62,6 +59,3 @@ func (x *explainer) orphanedGroup() bool {
 	}
 	return true
 }
-
-// fromGroup: rank 4, the same cgroup or audit login session as an older process.
-func (x *explainer) fromGroup(c *cands) {}
