@@ -180,3 +180,35 @@ func waitRecorded(t *testing.T, dir string, next func() int) *watch.Event {
 	t.Fatalf("the watch recorded no creation chain in %s within %v; it recorded:\n%.3000s", dir, recordTimeout, b)
 	return nil
 }
+
+// TestExplainDir reads a capture directory holding the fixture as a capture, next to a file
+// that is not a snapshot: the history shows the capture, and the broken one is named as unseen.
+func TestExplainDir(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(explainFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"fixture-host-20260102T030405.000000000Z.yaml": b,
+		"fixture-host-20260102T030505.000000000Z.yaml": []byte("not: a snapshot\n"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	args := []string{"explain", "13096", explainFixture, "--dir", dir, "--format", "json"}
+	if code := Main(args, strings.NewReader(""), &out, os.Stderr); code != ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var r explain.Report
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	h := r.History
+	if h == nil || h.Captures != 1 || h.FirstSeen.IsZero() || len(h.Unseen) != 1 ||
+		!strings.Contains(h.Unseen[0].What, "20260102T030505") {
+		t.Errorf("history %+v: want 1 capture read, the broken one unseen", h)
+	}
+}
