@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ func pageIdentity(pg *page, id *explain.Identity) {
 	pg.field("ids", fmt.Sprintf("uid %d euid %d gid %d egid %d", id.UID, id.EUID, id.GID, id.EGID))
 	if id.Cgroup != "" {
 		pg.field("cgroup", id.Cgroup)
+	}
+	if id.AuditLoginUID != nil && id.AuditSessionID != nil {
+		pg.field("audit", auditText(*id.AuditLoginUID, *id.AuditSessionID))
 	}
 	ns := id.VersusInit
 	if len(id.NSpid) > 1 {
@@ -151,4 +155,20 @@ func pageHistory(pg *page, h *explain.HistoryPart) {
 		pg.field(e.Time.UTC().Format("15:04:05Z"), e.Summary)
 	}
 	pg.gaps(h.Unseen)
+}
+
+// auditText describes an audit login; 4294967295 means never set.
+func auditText(uid, session uint32) string {
+	const unset = 1<<32 - 1
+	if uid == unset && session == unset {
+		return "no login session (never set: started outside any login)"
+	}
+	u, sid := strconv.FormatUint(uint64(uid), 10), strconv.FormatUint(uint64(session), 10)
+	if uid == unset {
+		u = "unset"
+	}
+	if session == unset {
+		sid = "unset"
+	}
+	return "login uid " + u + ", session " + sid
 }

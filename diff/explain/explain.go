@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,7 +98,11 @@ func (x *explainer) identity() Identity {
 	id := Identity{PID: p.PID, StartTicks: p.StartTicks, StartTime: p.StartTime, Comm: p.Comm, Exe: p.Exe,
 		ExeDeleted: p.ExeDeleted, Cmdline: p.Cmdline, UID: p.UID, EUID: p.EUID, GID: p.GID, EGID: p.EGID,
 		NSpid: p.NSpid, Namespaces: p.Namespaces, Threads: p.Threads, State: p.State, Cgroup: cgroupOf(p),
-		Unseen: gaps(p, "exe", "cmdline", "status", "namespaces", "cgroup")}
+		AuditLoginUID: p.AuditLoginUID, AuditSessionID: p.AuditSessionID, LiveTIDs: p.LiveTIDs,
+		Unseen: gaps(p, "exe", "cmdline", "status", "namespaces", "cgroup", "loginuid", "sessionid", "tasks")}
+	if id.Cgroup == "" && len(p.CgroupV1) > 0 {
+		id.Cgroup = strings.Join(p.CgroupV1, " ")
+	}
 	if !p.StartTime.IsZero() {
 		id.AgeSeconds = int64(x.s.Header.TakenAt.Sub(p.StartTime) / time.Second)
 	}
@@ -167,8 +172,11 @@ func meaning(p *snapshot.Process, tracer *Proc, since *time.Time) string {
 		}
 		return "stopped under ptrace"
 	case "Z":
-		if leaderExited(p) {
-			return fmt.Sprintf("its leader thread is a zombie with %d other thread(s) left: it is exiting, or its leader exited while the others run", p.Threads-1)
+		if p.LeaderExited() {
+			if len(p.LiveTIDs) > 0 {
+				return fmt.Sprintf("alive: its leader thread exited, %d other thread(s) still run (%s)", len(p.LiveTIDs), tids(p.LiveTIDs))
+			}
+			return fmt.Sprintf("alive, most likely: its leader thread exited and it counts %d threads, whose states could not be read", p.Threads)
 		}
 		s := "a zombie: it exited and its parent has not reaped it"
 		if since != nil {
@@ -181,6 +189,17 @@ func meaning(p *snapshot.Process, tracer *Proc, since *time.Time) string {
 		return "idle kernel thread"
 	}
 	return "state " + p.State
+}
+
+func tids(ids []int) string {
+	s := make([]string, 0, min(len(ids), 4))
+	for _, id := range ids[:min(len(ids), 4)] {
+		s = append(s, strconv.Itoa(id))
+	}
+	if len(ids) > 4 {
+		s = append(s, "...")
+	}
+	return "tids " + strings.Join(s, ", ")
 }
 
 func orQ(s string) string {

@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -11,11 +12,27 @@ import (
 // who created whom: a service's cgroup with hundreds of workers names none of them.
 const maxMates = 4
 
-// cgroupOf returns p's cgroup path, "" when not recorded.
-func cgroupOf(p *snapshot.Process) string { return "" }
+// cgroupOf returns p's cgroup v2 path, or on a v1-only host its name=systemd hierarchy's (the
+// one that follows sessions and services), "" when not recorded.
+func cgroupOf(p *snapshot.Process) string {
+	if p.Cgroup != "" {
+		return p.Cgroup
+	}
+	for _, h := range p.CgroupV1 {
+		if path, ok := strings.CutPrefix(h, "name=systemd:"); ok {
+			return path
+		}
+	}
+	return ""
+}
 
-// auditSession returns p's audit login session id, false when unset or not recorded.
-func auditSession(p *snapshot.Process) (uint32, bool) { return 0, false }
+// auditSession returns p's audit login session id, false when never set or not recorded.
+func auditSession(p *snapshot.Process) (uint32, bool) {
+	if p.AuditSessionID == nil || *p.AuditSessionID == snapshot.AuditUnset {
+		return 0, false
+	}
+	return *p.AuditSessionID, true
+}
 
 // fromGroup: rank 4, the same cgroup or audit login session as older processes. The only older
 // process in it is a medium-confidence candidate, one of a few a low one.

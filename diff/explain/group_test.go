@@ -89,4 +89,3 @@ func checkRank4(t *testing.T, r *Report, launcher *stage.Proc, evidence string) 
 		t.Errorf("evidence %q lacks %q", c.Evidence, evidence)
 	}
 }
-

@@ -207,5 +207,9 @@ func startedBefore(q, p *snapshot.Process) string {
 	if q.StartTime.IsZero() || p.StartTime.IsZero() {
 		return "started before it"
 	}
-	return "started " + p.StartTime.Sub(q.StartTime).Round(time.Second).String() + " before it"
+	d := p.StartTime.Sub(q.StartTime)
+	if d < time.Second {
+		return "started " + d.Round(time.Millisecond).String() + " before it"
+	}
+	return "started " + d.Round(time.Second).String() + " before it"
 }

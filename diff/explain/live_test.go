@@ -263,3 +263,17 @@ func TestCaptureDir(t *testing.T) {
 		t.Errorf("history %+v: want 2 captures, first seen, a reparented event", h)
 	}
 }
+
+// TestLeaderExited: a process whose leader thread exited while another runs shows state Z, and
+// is explained as alive, with its live threads, its descriptors read.
+func TestLeaderExited(t *testing.T) {
+	live(t)
+	p := stage.LeaderExited(t)
+	r := mustExplain(t, Input{Snapshot: takeLive(t, p), PID: p.PID, Live: true})
+	if r.Identity.State != "Z" || !strings.HasPrefix(r.Identity.Meaning, "alive") || len(r.Identity.LiveTIDs) == 0 {
+		t.Errorf("identity %+v: want state Z explained as alive, with its live threads", r.Identity)
+	}
+	if len(r.Descriptors.FDs) == 0 {
+		t.Errorf("descriptors %+v: a live process's descriptors are readable", r.Descriptors)
+	}
+}

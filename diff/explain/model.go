@@ -48,19 +48,26 @@ type Proc struct {
 
 // Identity is who the process is.
 type Identity struct {
-	PID        int               `yaml:"pid" json:"pid"`
-	StartTicks uint64            `yaml:"start_ticks" json:"start_ticks"`
-	StartTime  time.Time         `yaml:"start_time" json:"start_time"`
-	AgeSeconds int64             `yaml:"age_seconds" json:"age_seconds"`
-	Comm       string            `yaml:"comm" json:"comm"`
-	Exe        string            `yaml:"exe,omitempty" json:"exe,omitempty"`
-	ExeDeleted bool              `yaml:"exe_deleted,omitempty" json:"exe_deleted,omitempty"`
-	Cmdline    []string          `yaml:"cmdline,omitempty" json:"cmdline,omitempty"`
-	UID        int               `yaml:"uid" json:"uid"`
-	EUID       int               `yaml:"euid" json:"euid"`
-	GID        int               `yaml:"gid" json:"gid"`
-	EGID       int               `yaml:"egid" json:"egid"`
-	Cgroup     string            `yaml:"cgroup,omitempty" json:"cgroup,omitempty"`
+	PID        int       `yaml:"pid" json:"pid"`
+	StartTicks uint64    `yaml:"start_ticks" json:"start_ticks"`
+	StartTime  time.Time `yaml:"start_time" json:"start_time"`
+	AgeSeconds int64     `yaml:"age_seconds" json:"age_seconds"`
+	Comm       string    `yaml:"comm" json:"comm"`
+	Exe        string    `yaml:"exe,omitempty" json:"exe,omitempty"`
+	ExeDeleted bool      `yaml:"exe_deleted,omitempty" json:"exe_deleted,omitempty"`
+	Cmdline    []string  `yaml:"cmdline,omitempty" json:"cmdline,omitempty"`
+	UID        int       `yaml:"uid" json:"uid"`
+	EUID       int       `yaml:"euid" json:"euid"`
+	GID        int       `yaml:"gid" json:"gid"`
+	EGID       int       `yaml:"egid" json:"egid"`
+	// Cgroup is the cgroup v2 path, or the v1 hierarchies on a v1-only host.
+	Cgroup string `yaml:"cgroup,omitempty" json:"cgroup,omitempty"`
+	// AuditLoginUID and AuditSessionID are the audit login (4294967295: never set), nil when
+	// not read.
+	AuditLoginUID  *uint32 `yaml:"audit_loginuid,omitempty" json:"audit_loginuid,omitempty"`
+	AuditSessionID *uint32 `yaml:"audit_sessionid,omitempty" json:"audit_sessionid,omitempty"`
+	// LiveTIDs are the threads still running when its leader thread exited.
+	LiveTIDs   []int             `yaml:"live_tids,omitempty" json:"live_tids,omitempty"`
 	NSpid      []int             `yaml:"nspid,omitempty" json:"nspid,omitempty"`
 	Namespaces map[string]uint64 `yaml:"namespaces,omitempty" json:"namespaces,omitempty"`
 	// OwnNamespaces lists the namespace types in which it differs from init (pid 1);

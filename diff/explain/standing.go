@@ -6,10 +6,6 @@ import (
 	"github.com/procsnap/procsnap/snapshot"
 )
 
-// leaderExited reports a live process whose thread-group leader exited: the kernel shows the
-// leader as a zombie while other threads still run.
-func leaderExited(p *snapshot.Process) bool { return p.State == "Z" && p.Threads > 1 }
-
 func (x *explainer) standing() Standing {
 	p := x.p
 	st := Standing{SID: p.SID, PGID: p.PGID, TTY: p.TTY, Unseen: gaps(p, "stat")}
