@@ -98,7 +98,7 @@ func TestExplainRecord(t *testing.T) {
 		t.Cleanup(func() { _ = c.Process.Kill(); _ = c.Wait() })
 		return c.Process.Pid
 	})
-	daemon, listener := stage.Listener(t)
+	daemon, listener := stage.ListenerLingering(t, 3*time.Second) // a rescan may see it born
 	born := waitRecorded(t, dir, func() int { return daemon.PID })
 	s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{NoStack: true,
 		PIDs: []int{1, os.Getpid(), daemon.PID, listener.PID}})

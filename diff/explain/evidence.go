@@ -38,9 +38,9 @@ func (x *explainer) fromRecord(c *cands) {
 		if len(cr.Chain) == 0 || isInit(x.s, cr.Chain[0].PID) {
 			continue
 		}
-		conf, how := Definitive, "fast path"
+		conf, up, how := Definitive, High, "fast path"
 		if cr.Late {
-			conf, how = High, "rescan: it may have changed before it was seen"
+			conf, up, how = High, Medium, "rescan: it may have changed before it was seen"
 		}
 		at := cr.Time.UTC().Format(time.RFC3339)
 		parent := cr.Chain[0]
@@ -50,7 +50,7 @@ func (x *explainer) fromRecord(c *cands) {
 			if isInit(x.s, a.PID) {
 				break
 			}
-			c.add(x.alive(a), 1, High, 0, fmt.Sprintf("watch saw it %s with %d (%s) as ancestor %d up (%s)",
+			c.add(x.alive(a), 1, up, 0, fmt.Sprintf("watch saw it %s with %d (%s) as ancestor %d up (%s)",
 				cr.Kind, a.PID, orQ(a.Comm), i+2, at))
 		}
 	}

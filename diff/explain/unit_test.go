@@ -113,3 +113,42 @@ func TestNoSuchProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestRecord: a recording's chain names the parent the process was born to (definitive, high
+// when a rescan found it late) and its ancestors; a chain that starts at init names nobody.
+func TestRecord(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	s := snap(t0, proc(1, 1, 0, "init"), proc(400, 100, 1, "listener"), proc(500, 200, 1, "daemon"))
+	chain := []Proc{{PID: 450, StartTicks: 150, Comm: "child", Gone: true}, {PID: 400, StartTicks: 100, Comm: "listener"},
+		{PID: 1, StartTicks: 1, Comm: "init"}}
+	for _, tc := range []struct {
+		name     string
+		creation Creation
+		creator  int
+		conf     string
+	}{
+		{"fast path", Creation{Time: t0, Kind: "started", Chain: chain}, 450, Definitive},
+		{"late", Creation{Time: t0, Kind: "started", Late: true, Chain: chain}, 450, High},
+		{"already adopted", Creation{Time: t0, Kind: "started", Late: true, Chain: chain[2:]}, 0, Unknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustExplain(t, Input{Snapshot: s, PID: 500, Record: &Record{Dir: "rec", Creations: []Creation{tc.creation}}})
+			l := r.Lineage
+			if l.Confidence != tc.conf {
+				t.Errorf("confidence %q, want %q (%s)", l.Confidence, tc.conf, l.Verdict)
+			}
+			if tc.creator == 0 {
+				if l.Creator != nil {
+					t.Errorf("creator %+v, want none", l.Creator)
+				}
+				return
+			}
+			if l.Creator == nil || l.Creator.PID != tc.creator || !l.Creator.Gone || l.Candidates[0].Rank != 1 {
+				t.Fatalf("lineage %+v: want %d (gone), rank 1", l, tc.creator)
+			}
+			if l.Candidates[1].Proc.PID != 400 || l.Candidates[1].Rank != 1 || l.Candidates[1].Proc.Gone {
+				t.Errorf("second candidate %+v: want the listener 400, alive, rank 1", l.Candidates[1])
+			}
+		})
+	}
+}
