@@ -6,7 +6,8 @@
 // Creator evidence is ranked, strongest first:
 //
 //  1. a watch recording's creation chain for this very process (PID and start time): what was
-//     seen, definitive;
+//     seen, definitive for the parent it was born to, high for its ancestors (one step less
+//     when a rescan found it late);
 //  2. the earliest capture holding it: its parent then, when that was not an adopter (high), and
 //     the processes of the capture before it that were gone when it appeared (low);
 //  3. open file descriptions it shares with older live processes (same object, same flags and,
