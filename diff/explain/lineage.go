@@ -94,8 +94,8 @@ func (x *explainer) lineage() Lineage {
 		l.Confidence, l.Verdict = Definitive, "started by the kernel (no parent process)"
 		return l
 	}
-	if x.in.Trail != nil && x.in.Trail.last != nil && l.Adopted == "" && x.in.Trail.first.ppid != p.PPID {
-		l.Adopted = adoptSubreaper // the captures saw it reparented to its current parent
+	if l.Adopted == "" && x.reparentSeen() {
+		l.Adopted = adoptSubreaper // its current parent is not the one it was seen born to
 	}
 	if l.Adopted == "" {
 		l.Creator = x.lookup(p.PPID)
@@ -114,6 +114,23 @@ func (x *explainer) lineage() Lineage {
 	l.Unseen = x.lineageGaps()
 	x.verdict(&l)
 	return l
+}
+
+// reparentSeen reports whether the captures or the recording saw the process under another
+// parent than its current one: a subreaper adopted it, which one snapshot cannot tell.
+func (x *explainer) reparentSeen() bool {
+	p := x.p
+	if t := x.in.Trail; t != nil && t.first != nil && t.first.ppid != p.PPID {
+		return true
+	}
+	if x.in.Record != nil {
+		for _, cr := range x.in.Record.Creations {
+			if len(cr.Chain) > 0 && cr.Chain[0].PID != p.PPID {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ranked orders candidates by rank, then confidence, then score, then PID, and drops the

@@ -152,3 +152,18 @@ func TestRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestSubreaperFromRecord: one snapshot shows a parent that leads another session and could be
+// its creator; the recording saw it born to another process, so it was adopted (a subreaper).
+func TestSubreaperFromRecord(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	s := snap(t0, proc(1, 1, 0, "init"), proc(300, 50, 1, "reaper"), proc(500, 200, 300, "daemon"))
+	rec := &Record{Creations: []Creation{{Time: t0, Kind: "started", Chain: []Proc{{PID: 450, StartTicks: 150, Comm: "middle"}}}}}
+	if r := mustExplain(t, Input{Snapshot: s, PID: 500}); r.Lineage.Adopted != "" || r.Lineage.Creator.PID != 300 {
+		t.Fatalf("without the recording: %+v, want created by its parent 300", r.Lineage)
+	}
+	l := mustExplain(t, Input{Snapshot: s, PID: 500, Record: rec}).Lineage
+	if l.Adopted != adoptSubreaper || l.Creator == nil || l.Creator.PID != 450 || l.Confidence != Definitive {
+		t.Errorf("lineage %+v: want adopted by a subreaper, created by 450, definitive", l)
+	}
+}
