@@ -259,7 +259,7 @@ func TestTakeFlagErrors(t *testing.T) {
 		{"bad max-age", []string{"--dir", dir, "--max-age", "7x"}, ExitUsage, `--max-age "7x"`},
 		{"zero max-age", []string{"--dir", dir, "--max-age", "0d"}, ExitUsage, "positive"},
 		{"compress without .gz", []string{"-o", filepath.Join(dir, "a.yaml"), "--compress"}, ExitUsage, "name the file .gz"},
-		{"bad format", []string{"--dir", dir, "--format", "xml"}, ExitUsage, "yaml, json or jsonl"},
+		{"bad format", []string{"--dir", dir, "--format", "xml"}, ExitUsage, "yaml, json, jsonl, ecs or ocsf"},
 		{"dir is a file", []string{"--dir", file, "--pid", "1"}, ExitFailure, file + ": not a directory"},
 		{"dir not creatable", []string{"--dir", filepath.Join(file, "sub"), "--pid", "1"}, ExitFailure, filepath.Join(file, "sub")},
 	}
