@@ -39,7 +39,7 @@ func IndexHolders(s *snapshot.Snapshot) *Holders {
 func FDsReadable(p *snapshot.Process) bool { return fdsReadable(p) }
 
 // Sharers returns every other process holding one of p's open file descriptions, best score
-// first, then by PID. Objects held by more than maxHolders processes are skipped: they say
+// first, then by PID, weighed as diff weighs creators (a renumbered description a third). Objects held by more than maxHolders processes are skipped: they say
 // nothing about who created whom.
 func (h *Holders) Sharers(p *snapshot.Process) []Sharer {
 	byKey := map[snapshot.Key]*Sharer{}
@@ -55,9 +55,9 @@ func (h *Holders) Sharers(p *snapshot.Process) []Sharer {
 		}
 		done[key][k] = true
 		s := byKey[key]
-		s.Score += w
-		s.Shared = append(s.Shared, SharedFD{FD: fd.FD, CandidateFD: o.fd.FD, Kind: fd.Kind, Target: fd.Target,
-			Inode: fd.Inode, Holders: h.idx.count[k], Weight: round2(w), Seen: "b"})
+		sh := sharedFD(fd, o, h.idx.count[k], w)
+		s.Score += sh.Weight
+		s.Shared = append(s.Shared, sh)
 	})
 	out := make([]Sharer, 0, len(byKey))
 	for _, s := range byKey {
@@ -106,7 +106,7 @@ func (h *holderIndex) eachShared(p *snapshot.Process, fn func(fd *snapshot.FD, k
 		if k == (objKey{}) || h.count[k] > maxHolders {
 			continue
 		}
-		w := h.weight(k, fd.Target)
+		w := h.weight(k, ubiquitous(fd.Target) && !h.terminalOfOneSession(k, fd.Target, p))
 		for _, o := range h.byObj[k] {
 			if o.proc.Key() == p.Key() || !sameDescription(fd, o.fd, o.inB) || (fd.CloExec && runsOther(o.proc, p)) {
 				continue // p opened a close-on-exec fd itself after its exec: not shared

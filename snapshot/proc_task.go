@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 )
@@ -30,10 +31,37 @@ func readLiveTIDs(d procDir, pid int, buf *[]byte) ([]int, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st.State != "Z" && st.State != "X" {
+		if st.State == "Z" || st.State == "X" || st.Flags&pfExiting != 0 {
+			continue
+		}
+		status, err := readWhole(d, "task/"+strconv.Itoa(tid)+"/status", buf)
+		if err != nil {
+			if isVanished(err) {
+				continue
+			}
+			return nil, err
+		}
+		if !killPending(status) {
 			live = append(live, tid)
 		}
 	}
 	slices.Sort(live)
 	return live, nil
+}
+
+// pfExiting is PF_EXITING in the flags of stat: the thread is in do_exit.
+const pfExiting = 0x4
+
+// killPending reports whether a task/TID/status shows SIGKILL pending for the thread (SigPnd):
+// exit_group sends it to every other thread before they start exiting, so a thread that still
+// runs with it is dying with its process, not running on after its leader.
+func killPending(status []byte) bool {
+	const sigkillBit = 1 << (9 - 1)
+	_, rest, ok := bytes.Cut(status, []byte("\nSigPnd:"))
+	if !ok {
+		return false
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	v, err := strconv.ParseUint(string(bytes.TrimSpace(line)), 16, 64)
+	return err == nil && v&sigkillBit != 0
 }

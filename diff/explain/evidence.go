@@ -15,6 +15,9 @@ const (
 	minShared = 1.0
 	// highShared is the score from which shared descriptions give high confidence.
 	highShared = 3.0
+	// minHint is the least shared-description score listed as a weak hint: one renumbered
+	// socket or pipe held by a few processes (diff weighs it a third: ln(17)/3 = 0.94).
+	minHint = 0.5
 	// maxVanished bounds the processes named from the capture before the first sighting.
 	maxVanished = 5
 )
@@ -93,12 +96,15 @@ func (x *explainer) fromShared(c *cands) {
 	p := x.p
 	for _, sh := range x.holders.Sharers(p) {
 		q := sh.Proc
-		if q.Kthread || q.StartTicks > p.StartTicks || isInit(x.s, q.PID) || sh.Score < minShared {
+		if q.Kthread || q.StartTicks > p.StartTicks || isInit(x.s, q.PID) || sh.Score < minHint {
 			continue
 		}
 		conf := Medium
-		if sh.Score >= highShared {
+		switch {
+		case sh.Score >= highShared:
 			conf = High
+		case sh.Score < minShared:
+			conf = Low // e.g. one description it holds under another number: a launcher's dup2
 		}
 		var fds []string
 		for _, s := range sh.Shared {

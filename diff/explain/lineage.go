@@ -69,11 +69,11 @@ func (c *cands) add(pr Proc, rank int, conf string, score float64, evidence stri
 	k := snapshot.Key{PID: pr.PID, StartTicks: pr.StartTicks}
 	cd := c.byID[k]
 	if cd == nil {
-		cd = &Candidate{Proc: pr, Rank: rank, Confidence: conf}
+		cd = &Candidate{Proc: pr, Rank: rank, Confidence: conf, rankConf: conf}
 		c.byID[k] = cd
 	}
-	if rank < cd.Rank {
-		cd.Rank = rank
+	if rank < cd.Rank || rank == cd.Rank && confOrder(conf) < confOrder(cd.rankConf) {
+		cd.Rank, cd.rankConf = rank, conf
 	}
 	if confOrder(conf) < confOrder(cd.Confidence) {
 		cd.Confidence = conf
@@ -142,7 +142,8 @@ func ranked(c *cands) []Candidate {
 		out = append(out, *cd)
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {
-		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(confOrder(a.Confidence), confOrder(b.Confidence)),
+		return cmp.Or(cmp.Compare(a.Rank, b.Rank), cmp.Compare(confOrder(a.rankConf), confOrder(b.rankConf)),
+			cmp.Compare(confOrder(a.Confidence), confOrder(b.Confidence)),
 			cmp.Compare(b.Score, a.Score), cmp.Compare(a.Proc.PID, b.Proc.PID))
 	})
 	return out

@@ -135,6 +135,8 @@ type Candidate struct {
 	// Evidence lists each fact for it, strongest first.
 	Evidence []string        `yaml:"evidence" json:"evidence"`
 	Shared   []diff.SharedFD `yaml:"shared,omitempty" json:"shared,omitempty"`
+	// rankConf is the confidence of its evidence at Rank, which orders candidates of one rank.
+	rankConf string
 }
 
 // Descriptors is what the process holds, like lsof -p.
