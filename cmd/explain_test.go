@@ -31,7 +31,7 @@ func TestExplainCommand(t *testing.T) {
 		stderr string // all of stderr
 	}{
 		{name: "names the listener", args: []string{"explain", "13096", explainFixture}, code: ExitOK,
-			stdout: "created by 900 (tnslsnr), high confidence"},
+			stdout: "created by 900 (tnslsnr), medium confidence"},
 		{name: "unknown and why", args: []string{"explain", "13400", explainFixture}, code: ExitOK,
 			stdout: "creator     unknown: its parent is init"},
 		{name: "pid not in the snapshot", args: []string{"explain", "4242", explainFixture}, code: ExitNoProcess,
