@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,12 +85,13 @@ func TestExplainRecord(t *testing.T) {
 		t.Skip("real /proc and a real watch")
 	}
 	dir := filepath.Join(t.TempDir(), "rec")
-	o := watchOpts(t)
-	o.format, o.record = "jsonl", dir // no --pid: once adopted the daemon is no descendant of ours
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- runWatch(ctx, &globalOptions{procRoot: "/proc"}, o, io.Discard) }()
-	t.Cleanup(func() { cancel(); <-done })
+	// The real binary, in its own process: a watch inside a -race test binary is too slow to see
+	// anything on a busy host. No --pid: once adopted the daemon is no descendant of ours.
+	w := exec.Command(procsnapBinary(t), "watch", "--record", dir, "--format", "jsonl")
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Process.Signal(syscall.SIGINT); _ = w.Wait() })
 	waitRecorded(t, dir, func() int { // the watch is ready once it records a child of ours
 		c := exec.Command("sleep", "60") // long enough for a rescan to find it on a busy host
 		if err := c.Start(); err != nil {
