@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/diff/explain"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -20,6 +21,7 @@ const (
 	ExitDifferences ExitCode = 1   // diff --exit-code found events
 	ExitUsage       ExitCode = 2   // bad usage, or an input file that is missing or not a valid snapshot
 	ExitFailure     ExitCode = 3   // /proc could not be read, or output could not be written
+	ExitNoProcess   ExitCode = 4   // explain: the PID is not running, or not in the snapshot
 	ExitInterrupted ExitCode = 130 // interrupted (SIGINT or SIGTERM)
 )
 
@@ -30,6 +32,7 @@ EXIT STATUS
   1    diff --exit-code: differences were found
   2    usage error, or an input file that is missing, unreadable or not a valid snapshot
   3    /proc could not be read, or the output could not be written
+  4    explain: the PID is not running, or not in the snapshot
   130  interrupted (SIGINT or SIGTERM)
 `
 
@@ -67,6 +70,9 @@ func exitCodeFor(err error, stderr io.Writer) ExitCode {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "procsnap: %v\nRun 'procsnap --help' for usage.\n", err)
 		return ExitUsage
+	case errors.Is(err, explain.ErrNoProcess):
+		fmt.Fprintf(stderr, "procsnap: %v\n", err)
+		return ExitNoProcess
 	case errors.As(err, &ie),
 		errors.Is(err, snapshot.ErrInvalid),
 		errors.Is(err, snapshot.ErrSchema),

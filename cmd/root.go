@@ -83,6 +83,7 @@ records what it could not read and why, and explains what changed between two ph
 		newTakeCommand(g, io),
 		newTreeCommand(g, io),
 		newPSCommand(g, io),
+		newExplainCommand(g, io),
 		newDiffCommand(g, io),
 		newLsCommand(io),
 		newLogCommand(io),

@@ -218,39 +218,33 @@ func (c *comparer) inferCreator(p *snapshot.Process) Creator {
 	return cr
 }
 
-// scoreShared adds the weight of each object p shares with a candidate, once per object.
+// scoreShared adds the weight of each object p shares with a candidate, once per object; a
+// description the candidate holds under another fd number weighs movedFactor as much.
 func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, bool) *candidate) {
-	if !fdsReadable(p) {
-		return
-	}
-	for i := range p.FDs {
-		fd := &p.FDs[i]
-		k := keyOf(fd)
-		if k == (objKey{}) || c.holders.count[k] > maxHolders {
-			continue
+	c.holders.eachShared(p, func(fd *snapshot.FD, k objKey, w float64, h holder) {
+		cd := get(h.proc, h.inB)
+		if cd == nil || cd.objs[k] {
+			return
 		}
-		w := c.holders.weight(k, ubiquitous(fd.Target) && !c.holders.terminalOfOneSession(k, fd.Target, p))
-		for _, h := range c.holders.byObj[k] {
-			if !sameDescription(fd, h.fd, h.inB) || (fd.CloExec && runsOther(h.proc, p)) {
-				continue // p opened a close-on-exec fd itself after its exec: not shared
-			}
-			cd := get(h.proc, h.inB)
-			if cd == nil || cd.objs[k] {
-				continue
-			}
-			cd.objs[k] = true
-			sh := SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind, Target: fd.Target, Inode: fd.Inode,
-				Holders: c.holders.count[k], Weight: round2(w), Seen: "a", Moved: fd.FD != h.fd.FD}
-			if h.inB {
-				sh.Seen = "b"
-			}
-			if sh.Moved {
-				sh.Weight = round2(w * movedFactor)
-			}
-			cd.score += sh.Weight
-			cd.shared = append(cd.shared, sh)
-		}
+		cd.objs[k] = true
+		sh := sharedFD(fd, h, c.holders.count[k], w)
+		cd.score += sh.Weight
+		cd.shared = append(cd.shared, sh)
+	})
+}
+
+// sharedFD describes one shared description and its weight, scaled by movedFactor when the
+// holder has it under another number.
+func sharedFD(fd *snapshot.FD, h holder, holders int, w float64) SharedFD {
+	sh := SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind, Target: fd.Target, Inode: fd.Inode,
+		Holders: holders, Weight: round2(w), Seen: "a", Moved: fd.FD != h.fd.FD}
+	if h.inB {
+		sh.Seen = "b"
 	}
+	if sh.Moved {
+		sh.Weight = round2(w * movedFactor)
+	}
+	return sh
 }
 
 // scoreSession adds leaderBonus to the leader of p's session and of p's process group, as A or

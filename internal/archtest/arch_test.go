@@ -186,3 +186,23 @@ func TestDocPerPackage(t *testing.T) {
 		}
 	}
 }
+
+// allowedWithin lists, for a package, the only packages of this module it may import: explain
+// infers from the snapshot model alone, reusing diff's shared-description evidence.
+var allowedWithin = map[string][]string{
+	"diff/explain": {module + "/snapshot", module + "/diff"},
+}
+
+func TestNarrowPackages(t *testing.T) {
+	for _, f := range sources(t) {
+		allowed, ok := allowedWithin[filepath.ToSlash(filepath.Dir(f.path))]
+		if !ok {
+			continue
+		}
+		for _, imp := range imports(f.ast) {
+			if strings.HasPrefix(imp, module+"/") && !slices.Contains(allowed, imp) {
+				t.Errorf("%s imports %s: it may import only %v from this module", f.path, imp, allowed)
+			}
+		}
+	}
+}
