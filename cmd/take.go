@@ -72,7 +72,10 @@ CAPTURE DIRECTORIES (cron, systemd timers)
   _002... suffix instead. Leftover temporary files of killed runs are removed by a later run.
   Retention (--keep, --max-age) applies after a successful write, to this host's captures only,
   and only to files that are named like captures and start like a procsnap snapshot; a file is
-  removed when either rule says so, and the capture just written is never removed for its age.
+  removed when either rule says so. The capture just written is never removed and counts as the
+  newest; the others rank by the time in their names, so captures named after it (a clock
+  stepped back, restored files) are noted on stderr. With -v each removal is printed with its
+  reason.
   On a terminal, or with -v, the path written is printed; otherwise take is silent on success.
   Any failure exits non-zero with the reason on stderr (cron mails it). List, diff and read a
   directory with 'procsnap ls DIR'.
@@ -85,7 +88,7 @@ CAPTURE DIRECTORIES (cron, systemd timers)
   procsnap take --redact --redact-pattern 'sk_live_\w+' -o /tmp/snap.yaml
   procsnap take --dir /var/lib/procsnap --compress --keep 288 --max-age 7d
   procsnap take --format jsonl | vector ...   # one JSON object per process`,
-		RunE: func(c *cobra.Command, _ []string) error { return runTake(c.Context(), g, o, io.Out) },
+		RunE: func(c *cobra.Command, _ []string) error { return runTake(c.Context(), g, o, io.Out, io.Err) },
 	}
 	o.AddFlags(c)
 	return c
@@ -154,7 +157,7 @@ func (o *takeOptions) target() (takeTarget, error) {
 	return t, nil
 }
 
-func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Writer) error {
+func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out, errOut io.Writer) error {
 	t, err := o.target()
 	if err != nil {
 		return err
@@ -179,6 +182,13 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 			return err
 		}
 		written = res.Path
+		if res.Future > 0 || ((o.verbose || render.IsTerminal(out)) && len(res.Pruned) > 0) {
+			// On stderr: stdout holds the path alone, for scripts; a future-dated name is
+			// worth a cron mail even when take is otherwise silent.
+			if err := render.Retention(errOut, res.Pruned, res.Future); err != nil {
+				return err
+			}
+		}
 	case t.file != "":
 		if err := snapshot.WriteOutput(t.file, s, t.format, o.force); err != nil {
 			return outputError(t.file, err)
