@@ -30,7 +30,7 @@ func hostileBinary(t *testing.T) (bin, shared string) {
 	for _, d := range []struct {
 		path string
 		mode os.FileMode
-	}{{dir, 0o755}, {shared, 0o1777}} {
+	}{{dir, 0o755}, {shared, os.ModeSticky | 0o777}} {
 		if err := os.MkdirAll(d.path, 0o700); err != nil {
 			t.Fatal(err)
 		}

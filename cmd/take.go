@@ -149,8 +149,8 @@ func (o *takeOptions) target() (takeTarget, error) {
 		}
 		t.redact = r
 	}
-	if t.file != "" && !o.force {
-		if _, err := snapshot.CheckOutput(t.file); err != nil {
+	if t.file != "" {
+		if _, err := snapshot.CheckOutput(t.file, o.force); err != nil {
 			return t, outputError(t.file, err)
 		}
 	}
@@ -214,7 +214,7 @@ func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
 // outputError maps a refusal to replace the -o file (or a file planted there meanwhile) to a usage
 // error, which --force answers; anything else is a failure to write.
 func outputError(path string, err error) error {
-	if errors.Is(err, snapshot.ErrRefuseReplace) {
+	if errors.Is(err, snapshot.ErrRefuseReplace) || errors.Is(err, snapshot.ErrUnsafePath) {
 		return usageError{err}
 	}
 	if errors.Is(err, fs.ErrExist) {

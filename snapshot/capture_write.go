@@ -113,21 +113,21 @@ func WriteCapture(dir string, s *Snapshot, opts CaptureOptions) (res CaptureResu
 	return res, err
 }
 
-// ensureCaptureDir creates dir (mode 0700) if it does not exist and checks that it is a directory.
+// ensureCaptureDir creates dir (mode 0700) if it does not exist and checks it (CheckDir).
 func ensureCaptureDir(dir string) error {
-	info, err := os.Stat(dir)
-	switch {
-	case err == nil && info.IsDir():
-		return nil
-	case err == nil:
-		return fmt.Errorf("capture directory %s: %w", dir, syscall.ENOTDIR)
-	case !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("capture directory %s: %w", dir, err)
+	_, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("creating capture directory %s: %w", dir, err)
+		}
+		if err := syncDir(filepath.Dir(filepath.Clean(dir))); err != nil {
+			return err
+		}
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating capture directory %s: %w", dir, err)
+	if err := CheckDir(dir); err != nil {
+		return err
 	}
-	return syncDir(filepath.Dir(filepath.Clean(dir)))
+	return nil
 }
 
 // publish renames tmp to the first free name(seq) in dir, for seq 0, 1, 2, ..., never replacing
