@@ -47,7 +47,7 @@ func (o *takeOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.noStack, "no-stack", false, "skip kernel stacks")
 	f.IntSliceVar(&o.pids, "pid", nil, "record only this `PID` (repeatable)")
 	f.BoolVar(&o.force, "force", false, "let -o replace a file that is not one of your procsnap snapshots, or a symlink (replaced, never followed)")
-	f.BoolVar(&o.redact, "redact", false, "remove secrets from command lines before anything is written (mysql -pX, --password=X, --token X, PASSWORD=X, user:pass@ in URLs)")
+	f.BoolVar(&o.redact, "redact", false, "remove secrets from command lines before anything is written (mysql -pX, sshpass -p X, --password=X, --token X, PASSWORD=X, user:pass@ in URLs, Authorization headers, JSON \"password\" fields, also inside sh -c scripts; see the README)")
 	f.StringArrayVar(&o.redactPatterns, "redact-pattern", nil, "also redact what this Go `REGEX` matches (its groups, if any) in cmdline, comm, exe, cwd and fd targets; repeatable; implies --redact")
 }
 
