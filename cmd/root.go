@@ -33,6 +33,8 @@ func Version() string {
 // globalOptions are the flags every command shares.
 type globalOptions struct {
 	procRoot string
+	// stdin is what an input file named "-" reads.
+	stdin io.Reader
 }
 
 // IO is where a command reads and writes.
@@ -56,7 +58,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) ExitCode {
 }
 
 func newRootCommand(io IO) *cobra.Command {
-	g := &globalOptions{}
+	g := &globalOptions{stdin: io.In}
 	root := &cobra.Command{
 		Use:   "procsnap",
 		Short: "Photograph a Linux host's processes from /proc and explain what changed",
@@ -80,7 +82,7 @@ records what it could not read and why, and explains what changed between two ph
 		newLogCommand(io),
 		newWatchCommand(g, io),
 		newVersionCommand(io),
-		newValidateCommand(io),
+		newValidateCommand(g, io),
 	)
 	for _, c := range root.Commands() {
 		addExitStatus(c)

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 )
@@ -203,12 +204,15 @@ func unmarshalYAML(data []byte, s *Snapshot) error {
 	return checkTrailer(data, s)
 }
 
-// Load reads and validates the snapshot file at path.
+// Load reads and validates the snapshot file at path, which must be a regular file: it is
+// opened with O_NONBLOCK and checked with fstat before anything is read, so a FIFO, a device
+// or a socket is refused at once instead of blocking (ErrInvalid, naming what it is). Callers
+// that accept standard input say so explicitly and call Decode.
 func Load(path string) (*Snapshot, error) {
 	if format, _ := FormatFromPath(path); format == FormatJSONL {
 		return nil, fmt.Errorf("%s: %w: jsonl is an export format that procsnap writes but does not read back", path, ErrUnknownFormat)
 	}
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -217,16 +221,15 @@ func Load(path string) (*Snapshot, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer f.Close()
-	var size int64
-	if info, err := f.Stat(); err == nil {
-		if info.IsDir() {
-			return nil, fmt.Errorf("%s: %w: is a directory", path, ErrInvalid)
-		}
-		if info.Mode().IsRegular() {
-			size = info.Size()
-		}
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return decode(f, path, MaxFileSize, size)
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w: is a %s, not a regular file (give - to read standard input)",
+			path, ErrInvalid, fileKind(info.Mode()))
+	}
+	return decode(f, path, MaxFileSize, info.Size())
 }
 
 // Validate checks the schema version and the invariants every reader relies on: processes sorted
