@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,7 @@ func Decode(r io.Reader, name string) (*Snapshot, error) {
 // reads (0 when unknown), so that an uncompressed file is read into one buffer of its size.
 func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) {
 	br := bufio.NewReader(r)
+	var outer *bufio.Reader // the compressed stream, when gzip
 	first := 0
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -93,7 +95,8 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 			return nil, fmt.Errorf("%s: %w: %v", name, ErrInvalid, err) // "gzip: invalid header"
 		}
 		defer zr.Close()
-		br = bufio.NewReader(zr)
+		zr.Multistream(false) // procsnap writes one member; anything after it is not a snapshot
+		outer, br = br, bufio.NewReader(zr)
 	} else if size > 0 {
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
@@ -107,6 +110,14 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 	if len(data) > limit {
 		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
 	}
+	if outer != nil {
+		if _, err := outer.Peek(1); err == nil {
+			return nil, fmt.Errorf("%s: %w: data after the end of the gzip stream", name, ErrInvalid)
+		}
+	}
+	if why := byteOrderMark(data); why != "" {
+		return nil, fmt.Errorf("%s: %w: %s; procsnap writes UTF-8 without one", name, ErrInvalid, why)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: %w: file is empty", name, ErrInvalid)
 	}
@@ -118,6 +129,17 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
+}
+
+// byteOrderMark names the byte-order mark data starts with, or "".
+func byteOrderMark(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
+		return "starts with a UTF-8 byte-order mark"
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "is UTF-16 (starts with its byte-order mark)"
+	}
+	return ""
 }
 
 // readLimited reads r to EOF or up to limit bytes in 1 MiB chunks and joins them once, so that
@@ -261,22 +283,22 @@ func (s *Snapshot) Validate() error {
 	return s.validateLimits()
 }
 
+// schemaRE is the form of every schema string procsnap writes: procsnap/vMAJOR.MINOR (or
+// procsnap/vMAJOR, the first), decimal, without sign, leading zeros or anything after.
+var schemaRE = regexp.MustCompile(`^procsnap/v(0|[1-9][0-9]{0,5})(?:\.(0|[1-9][0-9]{0,5}))?$`)
+
 func schemaMajor(schema string) (int, error) {
 	if schema == "" {
 		return 0, fmt.Errorf("%w: no header.schema (is this a procsnap snapshot?)", ErrInvalid)
 	}
-	v, ok := strings.CutPrefix(schema, "procsnap/v")
-	if !ok {
+	if !strings.HasPrefix(schema, "procsnap/v") {
 		return 0, fmt.Errorf("%w: %q is not a procsnap schema", ErrSchema, schema)
 	}
-	if i := strings.IndexByte(v, '.'); i >= 0 {
-		v = v[:i]
+	m := schemaRE.FindStringSubmatch(schema)
+	if m == nil {
+		return 0, fmt.Errorf("%w: %q is not of the form procsnap/vMAJOR.MINOR", ErrSchema, schema)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %q", ErrSchema, schema)
-	}
-	return n, nil
+	return strconv.Atoi(m[1])
 }
 
 // WriteFile writes s to path atomically and durably: a temporary file in the same directory
