@@ -57,3 +57,26 @@ func BenchmarkTreeDeepChain(b *testing.B) {
 		}
 	}
 }
+
+// manySessions makes n sessions of one process each under init, none with a terminal: each
+// session's terminal was looked for by a walk of the whole forest, quadratic in sessions.
+func manySessions(tb testing.TB, n int) *snapshot.Snapshot {
+	tb.Helper()
+	procs := []p{{1, 0, 1, 1, ""}}
+	for pid := 2; pid <= n; pid++ {
+		procs = append(procs, p{pid, 1, pid, pid, ""})
+	}
+	return snap(tb, procs...)
+}
+
+// BenchmarkSessionsManySessions: 10,000 sessions without a terminal.
+func BenchmarkSessionsManySessions(b *testing.B) {
+	s := manySessions(b, 10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		f := BuildForest(s)
+		if err := WriteSessions(io.Discard, BuildSessions(f, f), Style{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
