@@ -26,7 +26,7 @@ type diffOptions struct {
 
 func (o *diffOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(render.DiffFormats, ", "))
+	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(diffFormats(), ", "))
 	f.StringSliceVar(&o.kinds, "kind", nil, "show only events of these `KIND`s (comma-separated or repeated)")
 	f.IntSliceVar(&o.pids, "pid", nil, "show only events of this `PID` (repeatable)")
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when there are events, 0 when there are none (like git diff)")
@@ -69,7 +69,7 @@ the latest one (or the last at or before --to). A note names the two files.`,
 }
 
 func (o *diffOptions) validate() error {
-	return validateEventFlags(o.format, render.DiffFormats, o.kinds, o.pids)
+	return validateEventFlags(o.format, diffFormats(), o.kinds, o.pids)
 }
 
 func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []string, out io.Writer) error {
@@ -102,7 +102,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	}
 	res = res.Filter(o.kinds, o.pids)
 	res.Notes = append(picked, res.Notes...)
-	if err := render.Diff(out, res, o.format); err != nil {
+	if err := writeDiff(out, a, b, res, o.format); err != nil {
 		return fmt.Errorf("writing diff: %w", err)
 	}
 	if o.exitCode && len(res.Events) > 0 {

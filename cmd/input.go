@@ -7,10 +7,11 @@ import (
 )
 
 // load reads the snapshot file a command line names: a regular file (snapshot.Load refuses a
-// FIFO, a device or a directory without blocking on it), or standard input when it is "-".
+// FIFO, a device or a directory without blocking on it), or standard input when it is "-"
+// (refused when g is nil: callers loading captures pass nil).
 func (g *globalOptions) load(path string) (*snapshot.Snapshot, error) {
 	if path == "-" {
-		if g.stdin == nil {
+		if g == nil || g.stdin == nil {
 			return nil, fmt.Errorf("-: %w: no standard input", snapshot.ErrInvalid)
 		}
 		return snapshot.Decode(g.stdin, "-")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/render/fleet"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -21,11 +22,13 @@ type logOptions struct {
 	kinds     []string
 	pids      []int
 	allStates bool
+	// fleet, for --format ecs or ocsf, receives each interval's events as it is compared.
+	fleet *fleet.Encoder
 }
 
 func (o *logOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
-	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(render.LogFormats, ", "))
+	f.StringVar(&o.format, "format", render.FormatTable, "output format: "+strings.Join(logFormats(), ", "))
 	f.StringSliceVar(&o.kinds, "kind", nil, "show only events of these `KIND`s (comma-separated or repeated)")
 	f.IntSliceVar(&o.pids, "pid", nil, "show only events of this `PID` (repeatable)")
 	f.BoolVar(&o.allStates, "all-states", false, "report every state change, including R/S/D/I flips")
@@ -55,7 +58,7 @@ a capture that cannot be read is skipped with a note. jsonl captures are not rea
 }
 
 func (o *logOptions) validate() error {
-	return validateEventFlags(o.format, render.LogFormats, o.kinds, o.pids)
+	return validateEventFlags(o.format, logFormats(), o.kinds, o.pids)
 }
 
 func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error {
@@ -77,8 +80,13 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 	if len(w) < 2 {
 		return fmt.Errorf("%s: %w to compare with %s: a timeline needs two", dir, snapshot.ErrNoCapture, w[0].Name)
 	}
+	if fleet.IsFormat(o.format) {
+		if o.fleet, err = fleet.NewEncoder(out, o.format, Version()); err != nil {
+			return err
+		}
+	}
 	ivs, err := o.timeline(ctx, w)
-	if err != nil {
+	if err != nil || o.fleet != nil {
 		return err
 	}
 	return render.Timeline(out, ivs, len(w), o.format)
@@ -104,6 +112,11 @@ func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]rend
 			iv, err := o.interval(prev, s, prevFile, c.Name)
 			if err != nil {
 				return nil, err
+			}
+			if o.fleet != nil {
+				if err := o.fleet.Diff(prev, s, &iv.Result); err != nil {
+					return nil, err
+				}
 			}
 			iv.Notes = append(notes, iv.Notes...)
 			notes = nil

@@ -81,6 +81,7 @@ records what it could not read and why, and explains what changed between two ph
 		newLsCommand(io),
 		newLogCommand(io),
 		newWatchCommand(g, io),
+		newMetricsCommand(g, io),
 		newVersionCommand(io),
 		newValidateCommand(g, io),
 	)

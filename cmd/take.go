@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/render/fleet"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -38,7 +39,7 @@ func (o *takeOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "write the snapshot to `FILE` (atomically, mode 0600) instead of stdout; .yaml, .yml, .json, .jsonl, optionally .gz; a name ending in / or an existing directory means --dir")
 	f.StringVar(&o.dir, "dir", "", "capture into `DIR` (created 0700): a new file <host>-<UTC time>.yaml (.json, .jsonl, .gz) per run, never overwriting")
-	f.StringVar(&o.format, "format", "", "yaml, json, or jsonl (one JSON object per process, for log pipelines; not read back by procsnap) (default: from the -o extension, else yaml)")
+	f.StringVar(&o.format, "format", "", "yaml, json, or jsonl (one JSON object per process, for log pipelines; not read back by procsnap), or ecs or ocsf (one ECS or OCSF document per process, to stdout) (default: from the -o extension, else yaml)")
 	f.BoolVar(&o.compress, "compress", false, "gzip the output (with -o, the name must end in .gz)")
 	f.IntVar(&o.keep, "keep", 0, "with --dir: after writing, keep only the `N` newest captures of this host")
 	f.StringVar(&o.maxAge, "max-age", "", "with --dir: after writing, remove captures of this host older than `DURATION` (90m, 12h, 7d, 2w)")
@@ -108,8 +109,12 @@ func (o *takeOptions) target() (takeTarget, error) {
 	t := takeTarget{format: o.format, dir: o.dir, gz: o.compress}
 	switch o.format {
 	case "", snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL:
+	case fleet.FormatECS, fleet.FormatOCSF:
+		if o.output != "" || o.dir != "" || o.compress {
+			return t, usageErrorf("--format %s writes to stdout, for a shipper: drop -o, --dir and --compress", o.format)
+		}
 	default:
-		return t, usageErrorf("--format %q: want yaml, json or jsonl", o.format)
+		return t, usageErrorf("--format %q: want yaml, json, jsonl, ecs or ocsf", o.format)
 	}
 	for _, p := range o.pids {
 		if p <= 0 {
@@ -204,6 +209,13 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out, errOut 
 }
 
 func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
+	if fleet.IsFormat(t.format) {
+		e, err := fleet.NewEncoder(out, t.format, Version())
+		if err != nil {
+			return err
+		}
+		return e.Processes(s)
+	}
 	bw := bufio.NewWriterSize(out, 256<<10)
 	if err := snapshot.EncodeFile(bw, s, t.format, t.gz); err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,7 +36,7 @@ func (o *watchOptions) AddFlags(c *cobra.Command) {
 	f.DurationVar(&o.rescan, "rescan", watch.DefaultRescan, "period of the full rescan (reparenting, state, zombies, setsid of older processes)")
 	f.DurationVar(&o.duration, "duration", 0, "stop after `D` and print the summary (default: until Ctrl-C)")
 	f.IntVar(&o.pid, "pid", 0, "report only this `PID` and its descendants")
-	f.StringVar(&o.format, "format", render.WatchTable, "table or jsonl")
+	f.StringVar(&o.format, "format", render.WatchTable, "table, jsonl, or ecs or ocsf (one ECS or OCSF document per event)")
 	f.StringVar(&o.record, "record", "", "also write events.jsonl and periodic full snapshots into `DIR`")
 	f.DurationVar(&o.snapshotEvery, "snapshot-every", time.Minute, "with --record, period of the full snapshots")
 	f.BoolVar(&o.noInotify, "no-inotify", false, "do not wake up on inotify IN_OPEN events in library and $PATH directories")
@@ -69,8 +71,8 @@ Ctrl-C or --duration ends the watch with a summary.`,
 
 func (o *watchOptions) validate() error {
 	switch {
-	case o.format != render.WatchTable && o.format != render.WatchJSONL:
-		return usageErrorf("--format %q: want table or jsonl", o.format)
+	case !slices.Contains(watchFormats(), o.format):
+		return usageErrorf("--format %q: want one of %s", o.format, strings.Join(watchFormats(), ", "))
 	case o.interval <= 0:
 		return usageErrorf("--interval %s: want a positive duration", o.interval)
 	case o.rescan <= 0:
@@ -108,7 +110,7 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 	if err != nil {
 		return err
 	}
-	pr, err := render.NewWatchPrinter(out, o.format)
+	pr, err := newWatchPrinter(g, out, o.format)
 	if err != nil {
 		return usageError{err}
 	}

@@ -64,13 +64,16 @@ func (c *comparer) emitReparented(pa, pb *snapshot.Process) {
 	c.emit(pb, e)
 }
 
-// adopterRole says whether pid, as an adopter, is init (pid 1 of the host namespace, or a
-// process whose innermost NSpid is 1) or a child subreaper.
-func (c *comparer) adopterRole(pid int) string {
+// adopterRole says whether pid, as an adopter, is init or a child subreaper (AdopterRole in B).
+func (c *comparer) adopterRole(pid int) string { return AdopterRole(c.b, pid) }
+
+// AdopterRole says whether pid, as the adopter of a process of s, is init (pid 1 of the host
+// namespace, or a process whose innermost NSpid is 1: a container's init) or a child subreaper.
+func AdopterRole(s *snapshot.Snapshot, pid int) string {
 	if pid == 1 {
 		return RoleInit
 	}
-	if p := c.b.Find(pid); p != nil && len(p.NSpid) > 1 && p.NSpid[len(p.NSpid)-1] == 1 {
+	if p := s.Find(pid); p != nil && len(p.NSpid) > 1 && p.NSpid[len(p.NSpid)-1] == 1 {
 		return RoleInit
 	}
 	return RoleSubreaper

@@ -65,4 +65,16 @@ test "$(stat -c %a "$tmp/caps")" = 700 || { echo "capture directory is not mode 
 grep -q '^TIME' "$tmp/ls.txt" || { echo "ls printed no header"; exit 1; }
 "$bin" diff "$tmp/caps" >/dev/null
 "$bin" log "$tmp/caps" >/dev/null
+# Fleet formats and metrics (README "Across a fleet").
+"$bin" take --no-stack --pid 1 --format ecs >"$tmp/take.ecs"
+grep -q '"@timestamp":' "$tmp/take.ecs" || { echo "take --format ecs wrote no ECS document"; exit 1; }
+"$bin" diff "$tmp/caps" --format ocsf >/dev/null
+"$bin" metrics "$tmp/caps" -o "$tmp/procsnap.prom"
+test "$(stat -c %a "$tmp/procsnap.prom")" = 644 || { echo "metrics file is not mode 0644"; exit 1; }
+grep -q '^procsnap_processes{state="Z"} ' "$tmp/procsnap.prom" || { echo "metrics wrote no process counts"; exit 1; }
+if command -v promtool >/dev/null; then promtool check metrics <"$tmp/procsnap.prom"; fi
+set +e
+"$bin" metrics --top 0 >/dev/null 2>&1; rc=$?
+set -e
+test "$rc" = 2 || { echo "metrics --top 0 exited $rc, want 2"; exit 1; }
 echo "smoke: ok"

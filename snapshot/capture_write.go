@@ -81,7 +81,7 @@ func WriteCapture(dir string, s *Snapshot, opts CaptureOptions) (res CaptureResu
 	host := CaptureHost(s.Header.Hostname)
 	taken := s.Header.TakenAt.UTC()
 	first := CaptureName(host, taken, 0, opts.Format, opts.Gzip)
-	tmp, err := writeTemp(dir, "."+first+tempInfix+"*", func(w io.Writer) error {
+	tmp, err := writeTemp(dir, "."+first+tempInfix+"*", 0o600, func(w io.Writer) error {
 		return EncodeFile(w, s, opts.Format, opts.Gzip)
 	})
 	if err != nil {

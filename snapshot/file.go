@@ -331,8 +331,14 @@ func EncodeFile(w io.Writer, s *Snapshot, format string, gz bool) error {
 // that path holds either the complete previous content or the complete new one, never a part.
 // An existing symlink at path is replaced, never followed.
 func AtomicWrite(path string, write func(io.Writer) error) error {
+	return AtomicWriteMode(path, 0o600, write)
+}
+
+// AtomicWriteMode is AtomicWrite creating the file with mode perm: for files other users must
+// read and that hold nothing they may not see (procsnap metrics, 0644).
+func AtomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".tmp-*", write)
+	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".tmp-*", perm, write)
 	if err != nil {
 		return err
 	}
@@ -344,9 +350,9 @@ func AtomicWrite(path string, write func(io.Writer) error) error {
 }
 
 // writeTemp creates a new file in dir named after pattern (as os.CreateTemp, so O_EXCL and
-// never through a symlink), mode 0600, fills it with write, fsyncs and closes it, and returns
+// never through a symlink), mode perm, fills it with write, fsyncs and closes it, and returns
 // its path. On failure it removes the file.
-func writeTemp(dir, pattern string, write func(io.Writer) error) (name string, err error) {
+func writeTemp(dir, pattern string, perm os.FileMode, write func(io.Writer) error) (name string, err error) {
 	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
@@ -357,7 +363,7 @@ func writeTemp(dir, pattern string, write func(io.Writer) error) (name string, e
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = tmp.Chmod(0o600); err != nil {
+	if err = tmp.Chmod(perm); err != nil {
 		return "", err
 	}
 	bw := bufio.NewWriterSize(tmp, 256<<10)

@@ -74,3 +74,19 @@ func hidepid(root string) string {
 	}
 	return opt
 }
+
+// ReadHost returns a header with the host fields of the /proc tree at root (hostname, boot id,
+// boot time, PID namespace...), for readers that watch rather than snapshot. What cannot be read
+// is in Notes; only a root that is not a proc filesystem is an error.
+func ReadHost(root string) (Header, error) {
+	if root == "" {
+		root = DefaultRoot
+	}
+	fs, err := procfs.NewFS(root)
+	if err != nil {
+		return Header{}, err
+	}
+	var h Header
+	readHeader(fs, root, &h)
+	return h, nil
+}
