@@ -21,6 +21,9 @@ func TestLoadNamesTheForm(t *testing.T) {
 	withSchema := func(schema string) []byte {
 		return []byte(strings.Replace(badsnap.Valid, "procsnap/v1.1", schema, 1))
 	}
+	withPID := func(pid string) []byte {
+		return []byte(strings.Replace(badsnap.Valid, "\n  - pid: 1\n", "\n  - pid: "+pid+"\n", 1))
+	}
 	tests := []struct {
 		name string
 		data []byte
@@ -35,6 +38,12 @@ func TestLoadNamesTheForm(t *testing.T) {
 		{"schema procsnap/v01.1", withSchema("procsnap/v01.1"), "is not of the form"},
 		{"schema procsnap/v+1.1", withSchema("procsnap/v+1.1"), "is not of the form"},
 		{"schema procsnap/v1.1 trailing", withSchema("procsnap/v1.1-rc"), "is not of the form"},
+		{"pid 0x10", withPID("0x10"), `processes.pid: "0x10" is not a plain decimal integer`},
+		{"pid 0o310", withPID("0o310"), `processes.pid: "0o310" is not a plain decimal integer`},
+		{"pid 2_00", withPID("2_00"), `processes.pid: "2_00" is not a plain decimal integer`},
+		{"pid +200", withPID("+200"), `processes.pid: "+200" is not a plain decimal integer`},
+		{"pid 0310", withPID("0310"), `processes.pid: "0310" is not a plain decimal integer`},
+		{"pid -0", withPID("-0"), `processes.pid: "-0" is not a plain decimal integer`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
