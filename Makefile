@@ -10,7 +10,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X github.com/procsnap/procsnap/cmd.version=$(VERSION)
 FUZZTIME    ?= 10s
 
-.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke fuzz fuzz-short bench bench-quick bench-watch clean
+.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke fuzz fuzz-short bench bench-quick bench-formats bench-watch clean
 
 all: build
 
@@ -71,6 +71,14 @@ bench: build
 bench-quick: build
 	$(GO) run ./bench/driver -bin $(BIN) -sizes 1000 -runs 3
 
+# JSON beside YAML (take, diff, tree --sessions, log: time, peak RSS, RSS per process) on 1,000,
+# 5,000 and 20,000 processes. BASELINE=path/to/older/procsnap measures it in the same rounds.
+BENCH_FORMAT_SIZES ?= 1000,5000,20000
+BASELINE ?=
+
+bench-formats: build
+	$(GO) run ./bench/driver -bin $(BIN) -suite formats -sizes $(BENCH_FORMAT_SIZES) -runs $(BENCH_RUNS) $(if $(BASELINE),-baseline $(BASELINE))
+
 clean:
 	rm -rf bin
 
@@ -84,4 +92,5 @@ PSPY ?=
 bench-watch: build
 	$(GO) build -o bin/watchbench ./bench/watch
 	$${CC:-cc} -O2 -Wall -o bin/watch-spawn bench/watch/spawner/spawn.c
-	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)
+	$${CC:-cc} -O2 -Wall -static -o bin/watch-spawn-static bench/watch/spawner/spawn.c
+	./bin/watchbench -procsnap $(BIN) -spawner bin/watch-spawn -static bin/watch-spawn-static -loaded -daemons $(if $(PSPY),-pspy $(PSPY)) $(BENCH_WATCH_ARGS)

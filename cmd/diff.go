@@ -44,7 +44,8 @@ func newDiffCommand(g *globalOptions, io IO) *cobra.Command {
 system when B is omitted, and report what happened to each process, with the evidence: started,
 exited, pid_reused, exec, reparented (old parent, whether it exited, the adopter: init or a
 subreaper), became_zombie, reaped, stopped, continued, traced, untraced, state_changed, setsid,
-setpgid, tty_changed, fd_opened, fd_closed, fd_inherited, fd_leaked and daemonized. Processes
+setpgid, tty_changed, fd_opened, fd_closed, fd_inherited, fd_leaked, daemonized and leader_exited
+(a live process whose main thread exited). Processes
 that appeared already adopted get their likely creator; every zombie of B is reported with its
 parent's SIGCHLD disposition, state and wchan.
 

@@ -33,12 +33,18 @@ func (r *recording) start(ctx context.Context, every time.Duration) {
 	go func() { r.done <- r.SnapshotEvery(ctx, every) }()
 }
 
-// finish waits for the periodic snapshots to stop, takes the last one (unless interrupted)
-// and closes the event log.
+// endSnapshotTimeout bounds the end snapshot taken after SIGINT or SIGTERM.
+const endSnapshotTimeout = 30 * time.Second
+
+// finish waits for the periodic snapshots to stop, takes the last one, also when the watch
+// was interrupted (SIGINT, SIGTERM: the README promises a snapshot at the end), and closes
+// the event log.
 func (r *recording) finish(ctx context.Context) error {
 	err := <-r.done
-	if err == nil && ctx.Err() == nil {
-		err = r.Snapshot(ctx)
+	if err == nil {
+		end, cancel := context.WithTimeout(context.WithoutCancel(ctx), endSnapshotTimeout)
+		err = r.Snapshot(end)
+		cancel()
 	}
 	return errors.Join(err, r.Close())
 }

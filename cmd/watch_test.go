@@ -87,8 +87,16 @@ func TestWatchDurationEndsWithSummary(t *testing.T) {
 	if err := runWatch(context.Background(), &globalOptions{procRoot: "/proc"}, o, &out); err != nil {
 		t.Fatalf("runWatch: %v", err)
 	}
-	if !strings.Contains(out.String(), "\nwatched ") && !strings.HasPrefix(out.String(), "watched ") {
+	if !strings.Contains(out.String(), "\nwatched ") {
 		t.Errorf("no summary in output:\n%s", out.String())
+	}
+	// The first line says the watch is running, over how many processes, on which CPU.
+	if !regexp.MustCompile(`^\S+ watching +watching [0-9]+ processes on CPU [0-9]+`).MatchString(out.String()) {
+		t.Errorf("the first line does not say the watch is running:\n%s", out.String())
+	}
+	// The summary counts what was missed.
+	if !regexp.MustCompile(`(?m)^missed [0-9]+ of [0-9]+ processes or threads created (on this host|in this PID namespace)`).MatchString(out.String()) {
+		t.Errorf("the summary does not count what was missed:\n%s", out.String())
 	}
 	// --cpu auto (the default) pins the watch and the summary says where.
 	if !regexp.MustCompile(`(?m)^ran on CPU [0-9]+$`).MatchString(out.String()) {

@@ -10,18 +10,35 @@ import (
 	"github.com/procsnap/procsnap/snapshot"
 )
 
-// Scoring of creator candidates (see doc.go).
+// Scoring of creator candidates (see doc.go). No weight depends on how many processes a
+// snapshot holds, so a score means the same in a container of seven processes and on a host of
+// thousands, and in a snapshot restricted with --pid.
 const (
-	// minCreatorScore is the least score reported as a creator: one shared socket, pipe or file
-	// held by a handful of processes, or leading the process's session or group.
+	// minCreatorScore is the least score reported as a creator: one socket, pipe or file shared
+	// with at most 18 processes, leading the process's session or group, or a cgroup or audit
+	// session shared with the process alone.
 	minCreatorScore = 1.0
+	// holderScale: an object n processes hold weighs ln(1 + holderScale/n).
+	holderScale = 32.0
 	// ubiquitousFactor scales the weight of /dev/null, terminals and the like.
 	ubiquitousFactor = 0.05
+	// movedFactor scales an object the process holds under another fd number than the
+	// candidate. fork keeps numbers and a descriptor passed over a unix socket (SCM_RIGHTS) lands
+	// on the lowest free one, but a launcher may also renumber what it hands down (dup2 before
+	// exec, as Go's ExtraFiles and shell redirections do): a third, so that one renumbered object
+	// alone (ln(17)/3 = 0.94) never names a creator, while three do.
+	movedFactor = 1.0 / 3
 	// leaderBonus is added for leading the process's session, and again for its process group.
 	leaderBonus = 1.0
-	// maxHolders: an object more processes hold than this says nothing about who created whom
-	// (a shared log, a library, /dev/null on a real host) and is skipped. This also bounds the
-	// work per adopted process to its fds × maxHolders.
+	// lineageWeight is shared among the other processes in the process's cgroup, and again
+	// among those in its audit session: each gets lineageWeight/(n-1) where n processes share it.
+	lineageWeight = 2.0
+	// terminalHandful: a terminal that at most this many other processes hold, all of one
+	// session, weighs as a pipe would (a setsid -f daemon still holding its shell's pty).
+	terminalHandful = 8
+	// maxHolders: an object, cgroup or audit session more processes share than this says
+	// nothing about who created whom (a shared log, /dev/null on a real host, a login's whole
+	// session) and is skipped. This also bounds the work per adopted process.
 	maxHolders = 32
 )
 
@@ -37,6 +54,10 @@ type Creator struct {
 	Shared []SharedFD `yaml:"shared,omitempty" json:"shared,omitempty"`
 	// Session lists session and process-group evidence.
 	Session []string `yaml:"session,omitempty" json:"session,omitempty"`
+	// Lineage lists the cgroup and audit session the process shares with the candidate.
+	Lineage []string `yaml:"lineage,omitempty" json:"lineage,omitempty"`
+	// Excluded lists candidates that shared evidence but were ruled out, and why.
+	Excluded []string `yaml:"excluded,omitempty" json:"excluded,omitempty"`
 	// Considered counts the candidates that scored above zero.
 	Considered int    `yaml:"considered" json:"considered"`
 	Summary    string `yaml:"summary" json:"summary"`
@@ -55,6 +76,9 @@ type SharedFD struct {
 	Weight float64 `yaml:"weight" json:"weight"`
 	// Seen is the snapshot the candidate's descriptor was read from: "a" or "b".
 	Seen string `yaml:"seen" json:"seen"`
+	// Moved is set when the candidate holds the description under another fd number, which
+	// fork does not do (weighed by movedFactor).
+	Moved bool `yaml:"moved,omitempty" json:"moved,omitempty"`
 }
 
 // holder is one process's descriptor on an object.
@@ -118,15 +142,40 @@ func buildHolders(a, b *snapshot.Snapshot) *holderIndex {
 	return h
 }
 
-// weight is the IDF-like weight of an object: ln(1 + total/holders), scaled down for
-// ubiquitous targets.
-func (h *holderIndex) weight(k objKey, target string) float64 {
+// weight is the IDF-like weight of an object n processes hold: ln(1 + holderScale/n), scaled
+// down for ubiquitous targets unless ubiq is false.
+func (h *holderIndex) weight(k objKey, ubiq bool) float64 {
 	n := max(h.count[k], 1)
-	w := math.Log(1 + float64(h.total)/float64(n))
-	if ubiquitous(target) {
+	w := math.Log(1 + holderScale/float64(n))
+	if ubiq {
 		w *= ubiquitousFactor
 	}
 	return w
+}
+
+// terminalOfOneSession reports whether target is a terminal that, besides p, at most
+// terminalHandful processes hold, all in one session: the shell whose pty a daemon kept.
+func (h *holderIndex) terminalOfOneSession(k objKey, target string, p *snapshot.Process) bool {
+	if !isTerminal(target) || h.count[k] > terminalHandful+1 {
+		return false
+	}
+	sid := -1
+	for _, x := range h.byObj[k] {
+		if x.proc.Key() == p.Key() {
+			continue
+		}
+		if sid >= 0 && x.proc.SID != sid {
+			return false
+		}
+		sid = x.proc.SID
+	}
+	return sid > 0
+}
+
+// isTerminal reports a pty or virtual console device, not the generic /dev/tty or the console.
+func isTerminal(target string) bool {
+	return strings.HasPrefix(target, "/dev/pts/") ||
+		strings.HasPrefix(target, "/dev/tty") && target != "/dev/tty" && !strings.HasPrefix(target, "/dev/ttyS")
 }
 
 type candidate struct {
@@ -135,6 +184,7 @@ type candidate struct {
 	score   float64
 	shared  []SharedFD
 	session []string
+	lineage []string
 	objs    map[objKey]bool
 }
 
@@ -158,7 +208,12 @@ func (c *comparer) inferCreator(p *snapshot.Process) Creator {
 	}
 	c.scoreShared(p, get)
 	c.scoreSession(p, get)
+	c.scoreLineage(p, get)
+	excluded := c.contradicted(p, cands)
 	cr := bestCreator(cands)
+	if cr.Excluded = excluded; len(excluded) > 0 {
+		cr.Summary += "; ruled out " + strings.Join(excluded, "; ")
+	}
 	c.creators[p.Key()] = cr
 	return cr
 }
@@ -174,7 +229,7 @@ func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, 
 		if k == (objKey{}) || c.holders.count[k] > maxHolders {
 			continue
 		}
-		w := c.holders.weight(k, fd.Target)
+		w := c.holders.weight(k, ubiquitous(fd.Target) && !c.holders.terminalOfOneSession(k, fd.Target, p))
 		for _, h := range c.holders.byObj[k] {
 			if !sameDescription(fd, h.fd, h.inB) || (fd.CloExec && runsOther(h.proc, p)) {
 				continue // p opened a close-on-exec fd itself after its exec: not shared
@@ -184,13 +239,16 @@ func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, 
 				continue
 			}
 			cd.objs[k] = true
-			cd.score += w
-			seen := "a"
+			sh := SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind, Target: fd.Target, Inode: fd.Inode,
+				Holders: c.holders.count[k], Weight: round2(w), Seen: "a", Moved: fd.FD != h.fd.FD}
 			if h.inB {
-				seen = "b"
+				sh.Seen = "b"
 			}
-			cd.shared = append(cd.shared, SharedFD{FD: fd.FD, CandidateFD: h.fd.FD, Kind: fd.Kind,
-				Target: fd.Target, Inode: fd.Inode, Holders: c.holders.count[k], Weight: round2(w), Seen: seen})
+			if sh.Moved {
+				sh.Weight = round2(w * movedFactor)
+			}
+			cd.score += sh.Weight
+			cd.shared = append(cd.shared, sh)
 		}
 	}
 }
@@ -232,7 +290,7 @@ func (c *comparer) scoreSession(p *snapshot.Process, get func(*snapshot.Process,
 func bestCreator(cands map[snapshot.Key]*candidate) Creator {
 	list := make([]*candidate, 0, len(cands))
 	for _, cd := range cands {
-		if cd.score > 0 {
+		if cd.score > 0 || len(cd.shared) > 0 {
 			list = append(list, cd)
 		}
 	}
@@ -249,11 +307,24 @@ func bestCreator(cands map[snapshot.Key]*candidate) Creator {
 		return cmp.Compare(x.proc.PID, y.proc.PID)
 	})
 	cr := Creator{Considered: len(list)}
+	if len(list) > 1 && list[0].score >= minCreatorScore && round2(list[1].score) == round2(list[0].score) {
+		tied := []string{}
+		for _, cd := range list {
+			if round2(cd.score) == round2(list[0].score) {
+				tied = append(tied, describe(cd.proc))
+			}
+		}
+		cr.Score = round2(list[0].score)
+		cr.Summary = fmt.Sprintf("no creator named: %d candidates tie at %.2f (%s), the evidence cannot tell them apart",
+			len(tied), cr.Score, strings.Join(tied, ", "))
+		return cr
+	}
 	if len(list) == 0 || list[0].score < minCreatorScore {
-		cr.Summary = "no creator found: no process shares its sockets, pipes or files or leads its session"
+		cr.Summary = "no creator found: no process shares its sockets, pipes or files, cgroup or audit session, or leads its session"
 		if len(list) > 0 {
 			cr.Score = round2(list[0].score)
-			cr.Summary = fmt.Sprintf("no creator found: best candidate %d (%s) scored only %.2f", list[0].proc.PID, list[0].proc.Comm, cr.Score)
+			cr.Summary = fmt.Sprintf("no creator found: best candidate %d (%s) scored only %.2f: %s", list[0].proc.PID,
+				list[0].proc.Comm, cr.Score, strings.Join(evidence(list[0]), ", "))
 		}
 		return cr
 	}
@@ -261,15 +332,25 @@ func bestCreator(cands map[snapshot.Key]*candidate) Creator {
 	cr.Candidate = ref(best.proc, RoleCreator)
 	cr.Alive = best.inB && !best.proc.IsZombie()
 	cr.Score = round2(best.score)
-	cr.Shared, cr.Session = best.shared, best.session
-	slices.SortFunc(cr.Shared, func(x, y SharedFD) int { return cmp.Compare(x.FD, y.FD) })
-	var why []string
-	for _, s := range cr.Shared {
-		why = append(why, fmt.Sprintf("fd %d=%s", s.FD, s.Target))
-	}
-	why = append(why, cr.Session...)
-	cr.Summary = fmt.Sprintf("likely created by %d (%s), score %.2f: %s", best.proc.PID, best.proc.Comm, cr.Score, strings.Join(why, ", "))
+	cr.Shared, cr.Session, cr.Lineage = best.shared, best.session, best.lineage
+	cr.Summary = fmt.Sprintf("likely created by %d (%s), score %.2f: %s", best.proc.PID, best.proc.Comm, cr.Score,
+		strings.Join(evidence(best), ", "))
 	return cr
+}
+
+// evidence lists what a candidate scored for, its shared descriptors sorted by fd.
+func evidence(cd *candidate) []string {
+	slices.SortFunc(cd.shared, func(x, y SharedFD) int { return cmp.Compare(x.FD, y.FD) })
+	var why []string
+	for _, s := range cd.shared {
+		w := fmt.Sprintf("fd %d=%s", s.FD, s.Target)
+		if s.Moved {
+			w += fmt.Sprintf(" (its fd %d: another number, as when passed over a unix socket or renumbered by a launcher: weighed a third)", s.CandidateFD)
+		}
+		why = append(why, w)
+	}
+	why = append(why, cd.session...)
+	return append(why, cd.lineage...)
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -101,8 +101,8 @@ func checkComparable(a, b *snapshot.Snapshot, opts Options, res *Result) error {
 		errs = append(errs, fmt.Errorf("%w: boot_id %s (taken %s) vs %s (taken %s)", ErrBootMismatch,
 			ha.BootID, stamp(ha.TakenAt), hb.BootID, stamp(hb.TakenAt)))
 	}
-	if ha.PIDNamespace != "" && hb.PIDNamespace != "" && ha.PIDNamespace != hb.PIDNamespace {
-		errs = append(errs, fmt.Errorf("%w: %s vs %s", ErrPIDNamespaceMismatch, ha.PIDNamespace, hb.PIDNamespace))
+	if err := checkPIDNamespace(a, b, res); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
 		return nil
@@ -114,6 +114,29 @@ func checkComparable(a, b *snapshot.Snapshot, opts Options, res *Result) error {
 	for _, e := range errs {
 		res.Notes = append(res.Notes, "forced: "+e.Error())
 	}
+	return nil
+}
+
+// checkPIDNamespace compares the PID namespaces the snapshots read. When a header does not name
+// its namespace (an unprivileged take of a container's /proc, or a file of schema v1.1 or older,
+// which recorded the taker's), pid 1 decides: the init of a namespace lives as long as the
+// namespace, so two pid 1 with different start ticks are two namespaces.
+func checkPIDNamespace(a, b *snapshot.Snapshot, res *Result) error {
+	na, nb := a.Header.PIDNamespace, b.Header.PIDNamespace
+	if na != "" && nb != "" {
+		if na != nb {
+			return fmt.Errorf("%w: %s vs %s", ErrPIDNamespaceMismatch, na, nb)
+		}
+		return nil
+	}
+	if ia, ib := a.Find(1), b.Find(1); ia != nil && ib != nil {
+		if ia.StartTicks != ib.StartTicks {
+			return fmt.Errorf("%w: pid 1 is %s (start %d) in A and %s (start %d) in B", ErrPIDNamespaceMismatch,
+				ia.Comm, ia.StartTicks, ib.Comm, ib.StartTicks)
+		}
+		return nil
+	}
+	res.Notes = append(res.Notes, "pid_namespace missing from a snapshot and pid 1 not in both: cannot tell whether both read the same PID namespace")
 	return nil
 }
 
@@ -135,6 +158,8 @@ type comparer struct {
 	subreapers map[int]bool
 	// creators caches inferred creators by identity.
 	creators map[snapshot.Key]Creator
+	// lineage groups processes by cgroup and audit session, built on first use.
+	lineage *lineageIndex
 }
 
 func newComparer(a, b *snapshot.Snapshot, opts Options, res *Result) *comparer {

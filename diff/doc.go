@@ -8,7 +8,10 @@
 // process that reuses the PID: one pid_reused event, never an exec, and the new process is then
 // examined like any started one. Snapshots from different boots (boot_id) or PID namespaces
 // cannot be matched: Compare returns ErrBootMismatch or ErrPIDNamespaceMismatch unless
-// Options.Force (a missing boot_id is a note, not a refusal). When B was taken before A they are
+// Options.Force (a missing boot_id is a note, not a refusal). The PID namespace is the one of the
+// proc mount read (header pid_namespace); when a header lacks it, pid 1 decides (the init of a
+// namespace lives as long as the namespace: two pid 1 with different start ticks are two
+// namespaces), else a note says the namespaces could not be compared. When B was taken before A they are
 // swapped and Result.Swapped is set. The procsnap process that took a snapshot (its taker_pid) is
 // the observer and gets no events. A snapshot restricted to some PIDs (take --pid) speaks only for
 // them: started is reported only for PIDs A covered, exited only for PIDs B covered. A PID that B
@@ -24,7 +27,11 @@
 //     reaped_by is the process that adopted the parent's surviving children, or init.
 //   - exec: same identity and the exe link changed (both read), or comm and cmdline both changed.
 //     A comm change alone (prctl) or a cmdline change alone (setproctitle) is not an exec.
-//   - became_zombie: state Z in B and not in A.
+//   - became_zombie: a zombie in B and not in A, including a process started and dead between
+//     the two (it gets started too).
+//   - leader_exited: state Z in B, but the thread-group leader alone exited and other threads run
+//     on (live_tids; snapshot.Process.LeaderExited). Such a process is alive: never a zombie, in
+//     the zombie report or for reaped; when it ends it is exited.
 //
 // Tree (tree.go):
 //   - reparented: ppid changed (not reported for a process that became a zombie). old_parent is
@@ -34,11 +41,15 @@
 //   - setsid: sid changed (old/new sid and pgid). setpgid: pgid changed within the same session.
 //   - tty_changed: tty_nr changed (gained, lost or switched; old/new tty_nr and tty).
 //   - daemonized: a process of B that is adopted, has no controlling terminal, and leads its own
-//     session or sits in a session whose leader is gone (the double fork), and was not so in A
+//     session, or sits in a session whose leader is gone while in that leader's own process group
+//     (the double fork: the middle called setsid, forked it and exited), and was not so in A
 //     (absent, or with another parent, session or a terminal). A process counts as adopted when
 //     its parent is init, or a PID seen adopting a process between A and B, or when its session is
 //     neither its own nor its parent's (a forked child inherits its parent's session or makes its
 //     own). This is the rule, so a service started by init with setsid also qualifies.
+//     A member of another process group of a leaderless session did not leave its session: it is
+//     a job of a session whose leader exited, and its reparented event names the orphaned group
+//     (orphaned_pgid), not a daemon.
 //
 // State (state.go):
 //   - stopped: into T (job control) or t (tracing stop) from another state. continued: out of T
@@ -72,16 +83,33 @@
 // # Who created an adopted process (creator.go)
 //
 // For a new process that is adopted (see daemonized), every process alive in A or B that started
-// no later than it is a candidate. A candidate scores, once per object, w = ln(1 + N/n) for each
-// open file description it shares with the process (as in fd_inherited; the offset is compared
-// only when the candidate was read in B, and close-on-exec fds of a process running another
-// program than the candidate are skipped), where N is the number of processes whose fds were read
-// and n the number holding that object: a socket two processes share weighs ~ln(N), /dev/null
-// almost nothing. Ubiquitous targets are further multiplied by 0.05, and an object held by more
-// than 32 processes is not counted at all. Leading the process's
-// session, or its process group, adds 1 each. The best score of at least 1 wins (ties: alive in
-// B, then lower PID); creator names it with the shared fds (fd, candidate_fd, inode, holders,
-// weight) and session evidence, or says that none was found.
+// no later than it is a candidate: a creator starts before its child, so a younger process is
+// never one. No weight depends on how many processes were read, so a score means the same in a
+// container of seven processes, on a host of thousands and under --pid. A candidate scores:
+//   - once per object, w = ln(1 + 32/n) for each open file description it shares with the process
+//     (as in fd_inherited; the offset is compared only when the candidate was read in B, and
+//     close-on-exec fds of a process running another program than the candidate are skipped),
+//     where n processes hold that object: 2.83 for two, 1 for 18, skipped above 32. Ubiquitous
+//     targets (/dev/null, terminals) count 0.05 of that, except a terminal that at most 8 other
+//     processes hold, all of one session (the pty a setsid -f daemon kept from its shell).  A
+//     description held under another fd number counts a third (listed as moved): fork keeps
+//     numbers and a descriptor passed over a unix socket (SCM_RIGHTS) lands on the lowest free
+//     one, but launchers also renumber what they hand down (dup2 before exec), so one renumbered
+//     object alone (0.94 at most) never names a creator, while several do;
+//   - 1 for leading the process's session, and 1 for leading its process group;
+//   - 2/(n-1) for sharing its cgroup (the v2 path and every v1 hierarchy), and again for sharing
+//     its audit session (/proc/PID/sessionid, when set), where n processes share it (skipped above
+//     32): a daemon stays in its launcher's cgroup and login session after any number of forks and
+//     setsid, so a cgroup or session the launcher made for itself names it (2) from that evidence
+//     alone, while a container-wide cgroup of seven adds 0.33 to each.
+//
+// A candidate whose audit session is set and differs from the process's (set or unset) is ruled
+// out (excluded says why): a child inherits its creator's session, which only a new login
+// changes. The best
+// score of at least 1 wins; when two candidates tie at the top none is named and the summary
+// lists them. creator names the winner with the shared fds (fd, candidate_fd, inode, holders,
+// weight, moved), session and lineage evidence, or says that none was found and why. fd_inherited
+// from a creator under another fd number says so in reason.
 //
 // # Zombies (zombies.go)
 //

@@ -15,6 +15,9 @@ const (
 	KindContinued    = "continued"
 	KindStateChanged = "state_changed"
 	KindBecameZombie = "became_zombie"
+	// KindLeaderExited: the thread-group leader exited while other threads run on; the process
+	// shows state Z but is alive.
+	KindLeaderExited = "leader_exited"
 	KindFDClosed     = "fd_closed"
 	KindFDOpened     = "fd_opened"
 	KindFDInherited  = "fd_inherited"
@@ -28,7 +31,7 @@ const (
 var Kinds = []string{
 	KindPIDReused, KindStarted, KindExec, KindReparented, KindSetsid, KindSetpgid,
 	KindTTYChanged, KindTraced, KindUntraced, KindStopped, KindContinued, KindStateChanged,
-	KindBecameZombie, KindFDClosed, KindFDOpened, KindFDInherited, KindFDLeaked,
+	KindBecameZombie, KindLeaderExited, KindFDClosed, KindFDOpened, KindFDInherited, KindFDLeaked,
 	KindDaemonized, KindExited, KindReaped,
 }
 
@@ -92,10 +95,15 @@ type Event struct {
 	OldParent       *Ref  `yaml:"old_parent,omitempty" json:"old_parent,omitempty"`
 	OldParentExited *bool `yaml:"old_parent_exited,omitempty" json:"old_parent_exited,omitempty"`
 	Adopter         *Ref  `yaml:"adopter,omitempty" json:"adopter,omitempty"`
+	// OrphanedPGID is the process group left orphaned when its session leader exited (reparented),
+	// which is not a daemon.
+	OrphanedPGID int `yaml:"orphaned_pgid,omitempty" json:"orphaned_pgid,omitempty"`
 	// state events.
 	OldState string `yaml:"old_state,omitempty" json:"old_state,omitempty"`
 	NewState string `yaml:"new_state,omitempty" json:"new_state,omitempty"`
 	Wchan    string `yaml:"wchan,omitempty" json:"wchan,omitempty"`
+	// leader_exited: the threads still running.
+	LiveTIDs []int `yaml:"live_tids,omitempty" json:"live_tids,omitempty"`
 	// traced, untraced.
 	TracerPID int  `yaml:"tracer_pid,omitempty" json:"tracer_pid,omitempty"`
 	Tracer    *Ref `yaml:"tracer,omitempty" json:"tracer,omitempty"`

@@ -185,6 +185,11 @@ func (c *comparer) fdsNew(pb *snapshot.Process) {
 		e := fdEvent(KindFDInherited, fb)
 		e.From, e.FromFD = ref(src, role), ptr(fs.FD)
 		e.Summary = fmt.Sprintf("fd %d → %s shares %s's fd %d (%d %s)", fb.FD, fb.Target, role, fs.FD, src.PID, src.Comm)
+		moved := fs.FD != fb.FD
+		if moved {
+			e.Reason = "another fd number than the source's: renumbered by the launcher (dup2 before exec), or passed over a unix socket"
+			e.Summary += " (under another number: renumbered, or passed rather than inherited)"
+		}
 		c.emit(pb, e)
 		if exec && fb.FD > 2 && fb.Flags != "" && !fb.CloExec {
 			l := fdEvent(KindFDLeaked, fb)

@@ -52,7 +52,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	for _, tc := range goldenCases(t) {
+	for _, tc := range append(goldenCases(t), forensicCases(t)...) {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Compare(tc.a, tc.b, tc.opts)
 			if err != nil {

@@ -31,6 +31,27 @@ func (c *comparer) lifecycleNew(pb, old *snapshot.Process) {
 		e.Summary += "; " + cr.Summary
 	}
 	c.emit(pb, e)
+	switch {
+	case pb.IsZombie():
+		// Born and dead between the snapshots: still a new zombie, which a script asking for
+		// became_zombie must get.
+		c.emit(pb, Event{Kind: KindBecameZombie, PPID: pb.PPID, NewState: pb.State,
+			Summary: fmt.Sprintf("started and became a zombie since A; parent %s has not reaped it", parent)})
+	case pb.LeaderExited():
+		c.emitLeaderExited(pb, "")
+	}
+}
+
+// emitLeaderExited reports a process whose thread-group leader exited while other threads run
+// on: /proc shows it in state Z, but it is alive, and its parent has nothing to reap.
+func (c *comparer) emitLeaderExited(p *snapshot.Process, old string) {
+	e := Event{Kind: KindLeaderExited, OldState: old, NewState: p.State, LiveTIDs: p.LiveTIDs,
+		Summary: fmt.Sprintf("leader thread exited, %s still running: alive, not a zombie", plural(max(len(p.LiveTIDs), p.Threads-1), "thread"))}
+	if len(p.LiveTIDs) == 0 {
+		e.Summary = fmt.Sprintf("leader thread exited; %d threads, their states unread (%s): taken as alive, not a zombie",
+			p.Threads, orUnknown(p.Unread["tasks"]))
+	}
+	c.emit(p, e)
 }
 
 // describeParent names p's parent as B shows it.
@@ -94,6 +115,9 @@ func (c *comparer) orphanAdopter(parent *snapshot.Process) *Ref {
 
 // lifecycleSame reports exec and became_zombie for a process in both snapshots.
 func (c *comparer) lifecycleSame(pa, pb *snapshot.Process) {
+	if pb.LeaderExited() && !pa.LeaderExited() {
+		c.emitLeaderExited(pb, pa.State)
+	}
 	if pb.IsZombie() {
 		if !pa.IsZombie() {
 			c.emit(pb, Event{Kind: KindBecameZombie, PPID: pb.PPID, OldState: pa.State, NewState: pb.State,

@@ -56,7 +56,7 @@ func helper(role string, args []string) error {
 		}
 		return unix.PtraceDetach(pid)
 	}
-	return fmt.Errorf("unknown role")
+	return forensicHelper(role, args, in)
 }
 
 func subreaperHelper(stager string, in *bufio.Scanner) error {

@@ -16,7 +16,7 @@ func stoppedState(s string) bool { return s == "T" || s == "t" }
 // snapshots. became_zombie is a lifecycle event (lifecycle.go).
 func (c *comparer) stateSame(pa, pb *snapshot.Process) {
 	c.tracerSame(pa, pb)
-	if pa.State == pb.State || pb.IsZombie() {
+	if pa.State == pb.State || pb.State == "Z" { // became_zombie or leader_exited
 		return
 	}
 	e := Event{OldState: pa.State, NewState: pb.State, Wchan: pb.Wchan}

@@ -61,6 +61,11 @@ func (c *comparer) emitReparented(pa, pb *snapshot.Process) {
 	}
 	e.Summary = fmt.Sprintf("reparented: parent %d (%s) %s, adopted by %d (%s, %s)",
 		pa.PPID, e.OldParent.Comm, how, pb.PPID, e.Adopter.Comm, e.Adopter.Role)
+	if orphanedGroup(c.b, c.scopeB, pb) {
+		e.OrphanedPGID = pb.PGID
+		e.Summary += fmt.Sprintf("; its process group %d is orphaned: session leader %d is gone (it did not leave its session: not a daemon)",
+			pb.PGID, pb.SID)
+	}
 	c.emit(pb, e)
 }
 
@@ -113,7 +118,10 @@ func (c *comparer) adoptedRole(p *snapshot.Process) string {
 }
 
 // daemonLike reports the double-fork result: adopted, no controlling terminal, and leading its
-// own session or left in a session whose leader is gone.
+// own session, or left in a session whose leader is gone while still in the leader's own process
+// group (the middle process called setsid, forked it and exited). A member of another group of a
+// leaderless session is a job of a session whose leader exited (an orphaned process group,
+// orphanedGroup): it did not leave its session and is no daemon.
 func (c *comparer) daemonLike(p *snapshot.Process) bool {
 	if p.Kthread || p.IsZombie() || p.TTYNr != 0 || c.adoptedRole(p) == "" {
 		return false
@@ -121,7 +129,13 @@ func (c *comparer) daemonLike(p *snapshot.Process) bool {
 	if p.SID == p.PID {
 		return true
 	}
-	return leaderGone(c.b, c.scopeB, p.SID)
+	return p.PGID == p.SID && leaderGone(c.b, c.scopeB, p.SID)
+}
+
+// orphanedGroup reports whether p is in a process group other than its session's own whose
+// session leader is gone from s.
+func orphanedGroup(s *snapshot.Snapshot, scope map[int]bool, p *snapshot.Process) bool {
+	return p.SID != p.PID && p.PGID != p.SID && leaderGone(s, scope, p.SID)
 }
 
 // leaderGone reports whether the leader of session sid is known to have left it in s: exited

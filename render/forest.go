@@ -8,7 +8,10 @@ import (
 
 // Markers a node can carry, as they appear in JSON. The text writers spell them out.
 const (
-	MarkZombie        = "zombie"
+	MarkZombie = "zombie"
+	// MarkLeaderExited: state Z, but the thread-group leader alone exited and other threads run
+	// on (snapshot.Process.LeaderExited): alive, not a zombie.
+	MarkLeaderExited  = "leader_exited"
 	MarkStopped       = "stopped"
 	MarkTraced        = "traced"
 	MarkKthread       = "kernel_thread"
@@ -116,7 +119,7 @@ func BuildForest(s *snapshot.Snapshot) *Forest {
 		pn := f.nodes[p]
 		n.parent = pn
 		pn.Children = append(pn.Children, n)
-		if n.State == "Z" {
+		if n.proc.IsZombie() {
 			pn.ZombieChildren++
 		}
 	}
@@ -176,7 +179,8 @@ func newNode(p *snapshot.Process) *Node {
 			n.Markers = append(n.Markers, m)
 		}
 	}
-	add(p.State == "Z", MarkZombie)
+	add(p.IsZombie(), MarkZombie)
+	add(p.LeaderExited(), MarkLeaderExited)
 	add(p.State == "T", MarkStopped)
 	add(p.State == "t" || p.TracerPID != 0, MarkTraced)
 	add(p.Kthread, MarkKthread)

@@ -151,7 +151,7 @@ func newGroup(full *Forest, pgid int, members []*Node) *Group {
 // session, so its parent is never in its session, visible or not.
 func orphaned(full *Forest, pgid int, members []*Node) (orphan, uncertain bool) {
 	for _, m := range members {
-		if m.State == "Z" || m.PPID == 1 || m.PPID == 0 || m.PID == m.SID {
+		if m.proc.IsZombie() || m.PPID == 1 || m.PPID == 0 || m.PID == m.SID {
 			continue
 		}
 		p := full.nodes[m.PPID]

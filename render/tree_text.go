@@ -151,6 +151,8 @@ func markerText(n *Node, m string) (text, sgr string) {
 	switch m {
 	case MarkZombie:
 		return "zombie", sgrRed
+	case MarkLeaderExited:
+		return fmt.Sprintf("alive: leader thread exited, %s running", plural(len(n.proc.LiveTIDs), "thread", "threads")), sgrYellow
 	case MarkStopped:
 		return "stopped", sgrYellow
 	case MarkTraced:

@@ -49,6 +49,9 @@ func (p *WatchPrinter) Events(evs []watch.Event) error {
 			p.w.WriteByte('\n')
 			continue
 		}
+		if quietStats(&evs[i]) {
+			continue
+		}
 		p.w.WriteString(WatchLine(&evs[i]))
 		p.w.WriteByte('\n')
 	}
@@ -87,6 +90,7 @@ func (p *WatchPrinter) Summary(elapsed time.Duration, st watch.Stats) error {
 	fmt.Fprintf(p.w, "watched %s: %s\n", elapsed.Round(time.Millisecond), strings.Join(parts, ", "))
 	fmt.Fprintf(p.w, "%d processes seen, %d alive, %d remembered, %d forgotten; %d ticks, %d rescans, %d probes, %d inotify wake-ups\n",
 		st.Seen, st.Live, st.Remembered, st.Forgotten, st.Ticks, st.Rescans, st.Probes, st.Wakeups)
+	fmt.Fprintf(p.w, "%s\n", st.Counts)
 	if st.CPU >= 0 {
 		fmt.Fprintf(p.w, "ran on CPU %d\n", st.CPU)
 	}
@@ -102,6 +106,9 @@ func (p *WatchPrinter) Summary(elapsed time.Duration, st watch.Stats) error {
 // WatchLine formats one event as a table line: UTC time, kind, pid, the summary, the command
 // and, where known, the creation chain.
 func WatchLine(e *watch.Event) string {
+	if l, ok := watchSelfLine(e); ok {
+		return l
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %-13s pid=%-7d %s", e.Time.UTC().Format("15:04:05.000000"), e.Kind, e.PID, e.Summary)
 	switch e.Kind {
@@ -119,13 +126,36 @@ func WatchLine(e *watch.Event) string {
 	if len(e.Chain) > 0 {
 		b.WriteString("  chain:")
 		for _, a := range e.Chain {
-			fmt.Fprintf(&b, " ← %d %s", a.PID, Cmd(a.Comm, a.Cmdline, 40))
+			arrow := "←"
+			if a.Inferred {
+				arrow = "⇠" // not seen: inferred (chain_how says from what)
+			}
+			fmt.Fprintf(&b, " %s %d %s", arrow, a.PID, Cmd(a.Comm, a.Cmdline, 40))
 			if a.Exited {
 				b.WriteString(" (exited)")
 			}
 		}
+		if e.ChainHow != "" && e.ChainHow != "seen" {
+			fmt.Fprintf(&b, "  [%s]", e.ChainHow)
+		}
 	}
 	return b.String()
+}
+
+// quietStats reports whether a stats event has nothing to say in the table format: nothing
+// missed and no late tick (jsonl writes every one).
+func quietStats(e *watch.Event) bool {
+	return e.Kind == watch.KindStats && e.Interval != nil && e.Interval.Missed <= 0 &&
+		e.Interval.LateTicks == 0 && e.Interval.Outside == 0
+}
+
+// watchSelfLine formats the events a watch makes about itself: watching, late and stats.
+func watchSelfLine(e *watch.Event) (string, bool) {
+	switch e.Kind {
+	case watch.KindWatching, watch.KindLate, watch.KindStats:
+		return fmt.Sprintf("%s %-13s %s", e.Time.UTC().Format("15:04:05.000000"), e.Kind, e.Summary), true
+	}
+	return "", false
 }
 
 // Cmd formats a command line for a table: arguments quoted when they need it, cut at width;

@@ -31,12 +31,13 @@ func leanPath(st leanStats, ok bool) string {
 func TestLeanFieldIndices(t *testing.T) {
 	want := map[int]string{ypPID: "pid", ypStartTicks: "start_ticks", ypStartTime: "start_time",
 		ypPPID: "ppid", ypPGID: "pgid", ypSID: "sid", ypTPGID: "tpgid", ypTTYNr: "tty_nr", ypTTY: "tty",
-		ypChildren: "children", ypState: "state", ypKthread: "kthread", ypThreads: "threads",
+		ypChildren: "children", ypState: "state", ypKthread: "kthread", ypThreads: "threads", ypLiveTIDs: "live_tids",
 		ypTracerPID: "tracer_pid", ypWchan: "wchan", ypStack: "stack", ypComm: "comm", ypExe: "exe",
 		ypExeDeleted: "exe_deleted", ypCmdline: "cmdline", ypCwd: "cwd", ypUID: "uid", ypEUID: "euid",
 		ypGID: "gid", ypEGID: "egid", ypSigCaught: "sig_caught", ypSigIgnored: "sig_ignored",
 		ypSigBlocked: "sig_blocked", ypSigChld: "sigchld", ypNSpid: "nspid", ypNSpgid: "nspgid",
-		ypNSsid: "nssid", ypNamespaces: "namespaces", ypFDs: "fds", ypUnread: "unread"}
+		ypNSsid: "nssid", ypNamespaces: "namespaces", ypCgroup: "cgroup", ypCgroupV1: "cgroup_v1",
+		ypAuditLoginUID: "audit_loginuid", ypAuditSessionID: "audit_sessionid", ypFDs: "fds", ypUnread: "unread"}
 	got := map[int]string{}
 	for i, name := range fastProcessFields {
 		got[i] = name

@@ -25,6 +25,7 @@ const (
 	ypState
 	ypKthread
 	ypThreads
+	ypLiveTIDs
 	ypTracerPID
 	ypWchan
 	ypStack
@@ -45,6 +46,10 @@ const (
 	ypNSpgid
 	ypNSsid
 	ypNamespaces
+	ypCgroup
+	ypCgroupV1
+	ypAuditLoginUID
+	ypAuditSessionID
 	ypFDs
 	ypUnread
 )
@@ -93,14 +98,15 @@ func (l *lines) count(prefix string) int {
 }
 
 // keyLine splits "<indent spaces>key: value" or "<indent spaces>key:" into key and value
-// (nil for the second form). The key is lower-case letters and '_'.
+// (nil for the second form). The key is lower-case letters, '_' and digits after the first
+// (cgroup_v1); map keys are further held to plainKey.
 func keyLine(line []byte, indent int) (key, val []byte, ok bool) {
 	if len(line) <= indent || !bytes.HasPrefix(line, []byte(spaces[:indent])) {
 		return nil, nil, false
 	}
 	line = line[indent:]
 	i := 0
-	for i < len(line) && (line[i] >= 'a' && line[i] <= 'z' || line[i] == '_') {
+	for i < len(line) && (line[i] >= 'a' && line[i] <= 'z' || line[i] == '_' || i > 0 && line[i] >= '0' && line[i] <= '9') {
 		i++
 	}
 	if i == 0 || i == len(line) || line[i] != ':' {
@@ -168,6 +174,10 @@ func (d *leanDecoder) processScalar(p *Process, i int, val []byte) bool {
 		return parseBool(val, &p.Kthread)
 	case ypExeDeleted:
 		return parseBool(val, &p.ExeDeleted)
+	case ypAuditLoginUID:
+		return parseUint32Ptr(val, &p.AuditLoginUID)
+	case ypAuditSessionID:
+		return parseUint32Ptr(val, &p.AuditSessionID)
 	}
 	if n := processInt(p, i); n != nil {
 		return parseInt(val, n)
@@ -228,6 +238,8 @@ func processString(p *Process, i int) *string {
 		return &p.SigBlocked
 	case ypSigChld:
 		return &p.SigChld
+	case ypCgroup:
+		return &p.Cgroup
 	}
 	return nil
 }
@@ -243,6 +255,10 @@ func (d *leanDecoder) processCollection(l *lines, p *Process, i int) bool {
 		return d.ints(l, &p.NSpgid)
 	case ypNSsid:
 		return d.ints(l, &p.NSsid)
+	case ypLiveTIDs:
+		return d.ints(l, &p.LiveTIDs)
+	case ypCgroupV1:
+		return d.strs(l, &p.CgroupV1)
 	case ypStack:
 		return d.strs(l, &p.Stack)
 	case ypCmdline:

@@ -267,6 +267,17 @@ func parseUint(b []byte, out *uint64) bool {
 	return err == nil
 }
 
+// parseUint32Ptr parses a uint32 into a new value: out of range declines, as yaml.v3 refuses it.
+func parseUint32Ptr(b []byte, out **uint32) bool {
+	var v uint64
+	if !parseUint(b, &v) || v > 1<<32-1 {
+		return false
+	}
+	x := uint32(v)
+	*out = &x
+	return true
+}
+
 func parseBool(b []byte, out *bool) bool {
 	switch string(b) {
 	case "true":

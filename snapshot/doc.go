@@ -24,7 +24,9 @@
 // parser panics on some malformed lines.
 //
 // Encode also writes jsonl, an export format (one JSON object per process) that Decode does not
-// read.
+// read. JSON is written one record at a time and read by a streaming token-level reader; the
+// maps of a loaded snapshot may be shared between processes (the JSON reader gives equal maps
+// one copy), so a loaded snapshot is read-only.
 //
 // Capture directories (capture*.go) hold unattended captures, one file per run named
 // <host>-<UTC time with nanoseconds>[_seq].<format>[.gz]: WriteCapture publishes a new capture

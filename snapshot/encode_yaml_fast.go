@@ -22,9 +22,10 @@ import (
 // order; if the model changes, the fast path turns itself off until it is taught the new field.
 var (
 	fastProcessFields = []string{"pid", "start_ticks", "start_time", "ppid", "pgid", "sid", "tpgid",
-		"tty_nr", "tty", "children", "state", "kthread", "threads", "tracer_pid", "wchan", "stack", "comm",
+		"tty_nr", "tty", "children", "state", "kthread", "threads", "live_tids", "tracer_pid", "wchan", "stack", "comm",
 		"exe", "exe_deleted", "cmdline", "cwd", "uid", "euid", "gid", "egid", "sig_caught", "sig_ignored",
-		"sig_blocked", "sigchld", "nspid", "nspgid", "nssid", "namespaces", "fds", "unread"}
+		"sig_blocked", "sigchld", "nspid", "nspgid", "nssid", "namespaces", "cgroup", "cgroup_v1",
+		"audit_loginuid", "audit_sessionid", "fds", "unread"}
 	fastFDFields = []string{"fd", "target", "kind", "inode", "flags", "cloexec", "pos", "mnt_id", "unread"}
 
 	fastFieldsKnown = slices.Equal(yamlNames(reflect.TypeFor[Process]()), fastProcessFields) &&
@@ -217,6 +218,7 @@ func (w *yamlWriter) appendProcess(p *Process) {
 		w.bool(in, "kthread", true)
 	}
 	w.int(in, "threads", int64(p.Threads))
+	w.ints(in, "live_tids", p.LiveTIDs)
 	w.int(in, "tracer_pid", int64(p.TracerPID))
 	if p.Wchan != "" {
 		w.str(in, "wchan", p.Wchan)
@@ -253,6 +255,7 @@ func (w *yamlWriter) appendProcess(p *Process) {
 			w.uint(in+2, k, p.Namespaces[k])
 		}
 	}
+	w.appendLineage(p)
 	if len(p.FDs) > 0 {
 		w.key(in, "fds")
 		w.buf[len(w.buf)-1] = '\n'
@@ -266,6 +269,21 @@ func (w *yamlWriter) appendProcess(p *Process) {
 		for _, k := range sortedKeys(w, p.Unread) {
 			w.str(in+2, k, p.Unread[k])
 		}
+	}
+}
+
+// appendLineage appends the cgroup and audit fields of p.
+func (w *yamlWriter) appendLineage(p *Process) {
+	const in = 4
+	if p.Cgroup != "" {
+		w.str(in, "cgroup", p.Cgroup)
+	}
+	w.strs(in, "cgroup_v1", p.CgroupV1)
+	if p.AuditLoginUID != nil {
+		w.uint(in, "audit_loginuid", uint64(*p.AuditLoginUID))
+	}
+	if p.AuditSessionID != nil {
+		w.uint(in, "audit_sessionid", uint64(*p.AuditSessionID))
 	}
 }
 

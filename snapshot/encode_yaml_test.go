@@ -51,7 +51,10 @@ func everyField(at time.Time) Process {
 		Cwd: "/", UID: 1000, EUID: 0, GID: 1000, EGID: 0, SigCaught: "0000000000014002",
 		SigIgnored: "00000000000004a8", SigBlocked: "0000000000000000", SigChld: SigChldHandler,
 		NSpid: []int{4, 1}, NSpgid: []int{4, 1}, NSsid: []int{4, 1},
-		Namespaces: map[string]uint64{"user": 4, "pid": 1, "net": 3, "mnt": 2},
+		Namespaces: map[string]uint64{"user": 4, "pid": 1, "net": 3, "mnt": 2}, LiveTIDs: []int{5, 6},
+		Cgroup:        "/user.slice/user-1000.slice/session-2.scope",
+		CgroupV1:      []string{"cpu,cpuacct:/user.slice", "name=systemd:/user.slice/user-1000.slice/session-2.scope"},
+		AuditLoginUID: ptrTo(uint32(1000)), AuditSessionID: ptrTo(uint32(AuditUnset)),
 		FDs: []FD{{FD: 0, Target: "/dev/pts/0", Kind: KindFile, Inode: 3, Flags: "0100002", CloExec: true,
 			Pos: 12, MntID: 25, Unread: ReasonMalformed},
 			{FD: 1, Target: "anon_inode:[eventpoll]", Kind: KindAnonInode}},
@@ -134,3 +137,5 @@ func TestEncodeYAMLMatchesWholeDocument(t *testing.T) {
 		})
 	}
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,9 +67,7 @@ func Encode(w io.Writer, s *Snapshot, format string) error {
 		_, err := io.WriteString(w, yamlTrailer)
 		return err
 	case FormatJSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return encodeJSON(w, s)
 	case FormatJSONL:
 		return encodeJSONL(w, s)
 	}
@@ -99,6 +96,13 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		outer, br = br, bufio.NewReader(zr)
 	} else if size > 0 {
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
+	}
+	if c, err := peekNonSpace(br); err == nil && c == '{' {
+		plain := size
+		if first == 0 {
+			plain = 0
+		}
+		return decodeJSONFile(br, name, limit, plain)
 	}
 	data, err := readLimited(br, limit+1, first)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -191,15 +195,7 @@ func oneLine(err error) string {
 func unmarshal(data []byte, s *Snapshot) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(s); err != nil {
-			return err
-		}
-		if dec.More() {
-			return errors.New("trailing data after JSON document")
-		}
-		return nil
+		return decodeJSON(bytes.NewReader(data), s, int64(len(data)))
 	}
 	if _, ok := decodeYAMLLean(data, s); ok {
 		return checkTrailer(data, s)

@@ -79,26 +79,7 @@ func peekNonSpace(br *bufio.Reader) (byte, error) {
 
 // readJSONHeader decodes the "header" member of a JSON snapshot and stops there.
 func readJSONHeader(r io.Reader) (Header, error) {
-	dec := json.NewDecoder(r)
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return Header{}, errors.New("not a JSON object")
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return Header{}, err
-		}
-		if key == "header" {
-			var h Header
-			err := dec.Decode(&h)
-			return h, err
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return Header{}, err
-		}
-	}
-	return Header{}, errors.New("no header")
+	return decodeJSONHeader(r)
 }
 
 // readYAMLHeader decodes the YAML before the top-level "processes:" key (which procsnap writes

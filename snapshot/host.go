@@ -1,8 +1,10 @@
 package snapshot
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/prometheus/procfs"
@@ -39,12 +41,81 @@ func readHeader(fs procfs.FS, root string, h *Header) {
 	} else {
 		h.KernelRelease = v
 	}
+	readTaker(root, h, note)
+	h.Hidepid = hidepid(root)
+}
+
+// readTaker sets TakerPID to the taker's PID in the PID namespace of the proc mount at root, and
+// PIDNamespace when the taker lives in that namespace. A proc mount's "self" names the reader as
+// that namespace numbers it, and does not resolve when the reader is not visible in it (a
+// container's proc mount read from the host); it is believed only when the process it names
+// started when the taker did (a fake tree's self names some fixture process).
+func readTaker(root string, h *Header, note func(string, error)) {
+	link, err := os.Readlink(root + "/self")
+	if err != nil {
+		return // not visible in this namespace: TakerPID stays 0
+	}
+	pid, err := strconv.Atoi(link)
+	if err != nil || pid <= 0 {
+		note("taker_pid", fmt.Errorf("%w: %s/self -> %q", errMalformed, root, link))
+		return
+	}
+	me, err := procfs.Self()
+	if err != nil {
+		note("taker_pid", err)
+		return
+	}
+	mine, err1 := me.Stat()
+	there, err2 := readStatPath(root + "/self/stat")
+	if err1 != nil || err2 != nil || mine.Starttime != there.Starttime {
+		return // "self" is not this process: a fake or copied tree
+	}
+	h.TakerPID = pid
+	// The taker lives in the mount's namespace itself, not only below it, when the mount numbers
+	// it in one namespace alone (NSpid has one entry; a kernel before 4.1 has no NSpid).
+	data, err := os.ReadFile(root + "/self/status")
+	if err != nil {
+		note("pid_namespace", err)
+		return
+	}
+	st, err := parseStatus(data)
+	if err != nil || len(st.NSpid) > 1 {
+		return // found from the processes after the walk (namespaceFromProcs)
+	}
 	if v, err := os.Readlink(root + "/self/ns/pid"); err != nil {
 		note("pid_namespace", err)
 	} else {
-		h.PIDNamespace = v
+		h.PIDNamespace, h.PIDNamespaceFrom = v, "self"
 	}
-	h.Hidepid = hidepid(root)
+}
+
+// readStatPath reads and parses the stat file at path.
+func readStatPath(path string) (Stat, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Stat{}, err
+	}
+	return ParseStat(data)
+}
+
+// namespaceFromProcs sets PIDNamespace, when the taker did not live in the namespace read, from
+// the lowest PID whose NSpid has one entry (a process of the mount's namespace itself, not of a
+// namespace below it) and whose ns/pid link was read. An ordinary user reads only its own
+// processes' links: when none qualifies, Notes says the namespace is unknown.
+func namespaceFromProcs(s *Snapshot) {
+	h := &s.Header
+	if h.PIDNamespace != "" {
+		return
+	}
+	for i := range s.Processes {
+		p := &s.Processes[i]
+		if ino := p.Namespaces["pid"]; ino != 0 && len(p.NSpid) == 1 {
+			h.PIDNamespace = fmt.Sprintf("pid:[%d]", ino)
+			h.PIDNamespaceFrom = "pid " + strconv.Itoa(p.PID)
+			return
+		}
+	}
+	h.Notes = append(h.Notes, "pid_namespace: unknown: no process of the namespace read (NSpid of one entry) has a readable ns/pid link")
 }
 
 func readTrimmed(path string) (string, error) {

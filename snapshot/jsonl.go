@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"encoding/json"
 	"io"
 	"time"
 )
@@ -22,14 +21,14 @@ type jsonlLine struct {
 	*Process
 }
 
-// encodeJSONL writes one line per process of s, in PID order.
+// encodeJSONL writes one line per process of s, in PID order, through the record writer of the
+// json format.
 func encodeJSONL(w io.Writer, s *Snapshot) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	rw := newRecordWriter("", "", false)
 	line := jsonlLine{Schema: s.Header.Schema, Host: s.Header.Hostname, BootID: s.Header.BootID, TakenAt: s.Header.TakenAt}
 	for i := range s.Processes {
 		line.Process = &s.Processes[i]
-		if err := enc.Encode(&line); err != nil {
+		if err := rw.writeLine(w, &line, true); err != nil {
 			return err
 		}
 	}

@@ -4,8 +4,11 @@ import "time"
 
 // Schema is the value of Header.Schema written by this version of procsnap. Minor versions add
 // without breaking: v1.1 ends every YAML file with a trailer comment that Decode requires from
-// v1.1 on, so that truncation is detected.
-const Schema = "procsnap/v1.1"
+// v1.1 on, so that truncation is detected; v1.2 adds each process's lineage evidence (cgroup,
+// audit login uid and session), the live threads of a process whose leader exited, and records
+// in the header the PID namespace of the proc mount read (not the taker's) and how it was found.
+// Files of v1.0 and v1.1 load: their processes simply lack the new fields.
+const Schema = "procsnap/v1.2"
 
 // Range of schema major versions that Load accepts.
 const (
@@ -54,11 +57,19 @@ type Header struct {
 	BootID         string    `yaml:"boot_id" json:"boot_id"`
 	BootTime       int64     `yaml:"btime" json:"btime"`
 	UserHZ         int64     `yaml:"user_hz" json:"user_hz"`
-	TakerPID       int       `yaml:"taker_pid" json:"taker_pid"`
-	TakerUID       int       `yaml:"taker_uid" json:"taker_uid"`
-	TakerEUID      int       `yaml:"taker_euid" json:"taker_euid"`
-	PIDNamespace   string    `yaml:"pid_namespace" json:"pid_namespace"`
-	ProcRoot       string    `yaml:"proc_root" json:"proc_root"`
+	// TakerPID is the taker's PID in the PID namespace that was read (what that proc mount's
+	// "self" names), 0 when the taker is not visible in it (a container's proc mount read from
+	// the host): no process of such a snapshot is the taker.
+	TakerPID  int `yaml:"taker_pid" json:"taker_pid"`
+	TakerUID  int `yaml:"taker_uid" json:"taker_uid"`
+	TakerEUID int `yaml:"taker_euid" json:"taker_euid"`
+	// PIDNamespace is the PID namespace of the proc mount that was read ("pid:[inode]"), "" when
+	// it could not be told (Notes says why). Schema v1.1 and earlier recorded the taker's.
+	PIDNamespace string `yaml:"pid_namespace" json:"pid_namespace"`
+	// PIDNamespaceFrom says how PIDNamespace was found: "self" (the taker lives in it) or
+	// "pid N" (the ns/pid link of a process the mount shows at its top level, NSpid of length 1).
+	PIDNamespaceFrom string `yaml:"pid_namespace_from,omitempty" json:"pid_namespace_from,omitempty"`
+	ProcRoot         string `yaml:"proc_root" json:"proc_root"`
 	// Hidepid is the hidepid= option of the /proc mount ("" when absent).
 	Hidepid string `yaml:"hidepid,omitempty" json:"hidepid,omitempty"`
 	// Options records which optional parts were skipped on purpose.
@@ -112,8 +123,13 @@ type Process struct {
 
 	State string `yaml:"state" json:"state"`
 	// Kthread is set for kernel threads (PF_KTHREAD), which have no exe, cmdline or fds.
-	Kthread   bool     `yaml:"kthread,omitempty" json:"kthread,omitempty"`
-	Threads   int      `yaml:"threads" json:"threads"`
+	Kthread bool `yaml:"kthread,omitempty" json:"kthread,omitempty"`
+	Threads int  `yaml:"threads" json:"threads"`
+	// LiveTIDs are the threads still running in a process whose thread-group leader exited
+	// (pthread_exit): stat shows such a process in state Z with several threads, yet it is alive.
+	// Read from task/TID/stat only when stat says Z and threads > 1 (Unread["tasks"] when the
+	// list could not be read); empty for a true zombie.
+	LiveTIDs  []int    `yaml:"live_tids,omitempty" json:"live_tids,omitempty"`
 	TracerPID int      `yaml:"tracer_pid" json:"tracer_pid"`
 	Wchan     string   `yaml:"wchan,omitempty" json:"wchan,omitempty"`
 	Stack     []string `yaml:"stack,omitempty" json:"stack,omitempty"`
@@ -140,6 +156,20 @@ type Process struct {
 	NSsid  []int `yaml:"nssid,omitempty" json:"nssid,omitempty"`
 	// Namespaces maps a namespace type (pid, mnt, net, user) to its inode.
 	Namespaces map[string]uint64 `yaml:"namespaces,omitempty" json:"namespaces,omitempty"`
+
+	// Lineage evidence that survives setsid and any number of forks (schema v1.2). Paths are
+	// relative to the taker's cgroup namespace, as /proc/PID/cgroup prints them.
+	//
+	// Cgroup is the cgroup v2 path, the "0::" line of /proc/PID/cgroup ("" on a v1-only host).
+	Cgroup string `yaml:"cgroup,omitempty" json:"cgroup,omitempty"`
+	// CgroupV1 lists the cgroup v1 hierarchies as "controllers:path", in the file's order.
+	CgroupV1 []string `yaml:"cgroup_v1,omitempty" json:"cgroup_v1,omitempty"`
+	// AuditLoginUID is /proc/PID/loginuid and AuditSessionID /proc/PID/sessionid: the login that
+	// started the process's chain, which setsid, double forks and setuid do not change.
+	// AuditUnset means never set (started outside any login, e.g. by init); nil means not read
+	// (a file older than v1.2, or Unread["loginuid"] / Unread["sessionid"] says why).
+	AuditLoginUID  *uint32 `yaml:"audit_loginuid,omitempty" json:"audit_loginuid,omitempty"`
+	AuditSessionID *uint32 `yaml:"audit_sessionid,omitempty" json:"audit_sessionid,omitempty"`
 
 	FDs []FD `yaml:"fds,omitempty" json:"fds,omitempty"`
 
@@ -180,8 +210,29 @@ type Key struct {
 // Key returns the identity of p.
 func (p *Process) Key() Key { return Key{PID: p.PID, StartTicks: p.StartTicks} }
 
-// IsZombie reports whether p is a zombie.
-func (p *Process) IsZombie() bool { return p.State == "Z" }
+// AuditUnset is the value of loginuid and sessionid that the kernel prints when they were never
+// set ((u32)-1).
+const AuditUnset = 1<<32 - 1
+
+// IsZombie reports whether p is a zombie: state Z, and not a process whose leader thread exited
+// while other threads run on (LeaderExited).
+func (p *Process) IsZombie() bool { return p.State == "Z" && !p.LeaderExited() }
+
+// LeaderExited reports whether p is alive although stat shows it in state Z: its thread-group
+// leader exited (pthread_exit) and other threads still run. The evidence is LiveTIDs; a record
+// whose thread list could not be read (Unread["tasks"]) but that counts several threads is
+// taken as alive too, since a zombie has one thread. Records older than schema v1.2 lack both
+// and are taken at their state.
+func (p *Process) LeaderExited() bool {
+	if p.State != "Z" {
+		return false
+	}
+	if len(p.LiveTIDs) > 0 {
+		return true
+	}
+	_, unread := p.Unread["tasks"]
+	return unread && p.Threads > 1
+}
 
 // Find returns the process with the given PID, or nil. Processes must be sorted by PID.
 func (s *Snapshot) Find(pid int) *Process {

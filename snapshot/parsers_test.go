@@ -237,6 +237,75 @@ func TestParseNamespaceLink(t *testing.T) {
 	}
 }
 
+func TestParseCgroup(t *testing.T) {
+	tests := []struct {
+		name, in string
+		v2       string
+		v1       []string
+		wantErr  bool
+	}{
+		{"v2 only", "0::/user.slice/user-1000.slice/session-2.scope\n", "/user.slice/user-1000.slice/session-2.scope", nil, false},
+		{"hybrid", "12:pids:/a\n1:name=systemd:/b\n0::/c\n", "/c", []string{"pids:/a", "name=systemd:/b"}, false},
+		{"v1 only", "4:memory:/docker/abc\n2:cpu,cpuacct:/docker/abc\n", "", []string{"memory:/docker/abc", "cpu,cpuacct:/docker/abc"}, false},
+		{"colon in path", "0::/a:b\n", "/a:b", nil, false},
+		{"empty (exited)", "", "", nil, false},
+		{"no colons", "garbage\n", "", nil, true},
+		{"relative path", "0::user.slice\n", "", nil, true},
+		{"no id", ":cpu:/x\n", "", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v2, v1, err := parseCgroup([]byte(tc.in))
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
+			}
+			if err != nil && reasonOf(err) != ReasonMalformed {
+				t.Errorf("reason %q, want malformed", reasonOf(err))
+			}
+			if v2 != tc.v2 {
+				t.Errorf("v2 = %q, want %q", v2, tc.v2)
+			}
+			if d := cmp.Diff(tc.v1, v1); d != "" {
+				t.Errorf("v1 (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestParseAuditID(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     uint32
+		wantErr  bool
+	}{
+		{"set", "1000", 1000, false},
+		{"root", "0", 0, false},
+		{"unset", "4294967295", AuditUnset, false},
+		{"newline", "7\n", 7, false},
+		{"negative", "-1", 0, true},
+		{"too big", "4294967296", 0, true},
+		{"empty", "", 0, true},
+		{"text", "x", 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseAuditID("loginuid", []byte(tc.in))
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
+			}
+			if err != nil {
+				if reasonOf(err) != ReasonMalformed {
+					t.Errorf("reason %q, want malformed", reasonOf(err))
+				}
+				return
+			}
+			if *got != tc.want {
+				t.Errorf("parseAuditID(%q) = %d, want %d", tc.in, *got, tc.want)
+			}
+		})
+	}
+}
+
 // ttyNr encodes a device number the way the kernel's tty_nr field does.
 func ttyNr(major, minor int) int { return (minor & 0xff) | major<<8 | (minor&^0xff)<<12 }
 

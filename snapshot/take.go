@@ -53,7 +53,6 @@ func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
 		Version:   opts.Version,
 		TakenAt:   now().UTC(),
 		ProcRoot:  root,
-		TakerPID:  os.Getpid(),
 		TakerUID:  os.Getuid(),
 		TakerEUID: os.Geteuid(),
 		Options:   Options{NoFDs: opts.NoFDs, NoStack: opts.NoStack, PIDs: slices.Clone(opts.PIDs)},
@@ -80,6 +79,7 @@ func Take(ctx context.Context, opts TakeOptions) (*Snapshot, error) {
 		opts.Redact.Apply(s)
 	}
 	s.Sort()
+	namespaceFromProcs(s)
 	s.Header.ScanDurationNS = time.Since(start).Nanoseconds()
 	s.Header.Counts = count(s)
 	noteHidden(root, s)
@@ -168,6 +168,9 @@ func (r *reader) readOnce(pid int) (Process, error) {
 		return p, err
 	}
 	absent := r.readRest(d, &p)
+	if p.State == "Z" && p.Threads > 1 {
+		absent = r.readLeaderless(d, &p, absent)
+	}
 	if len(absent) == 0 {
 		return p, nil
 	}
@@ -175,7 +178,7 @@ func (r *reader) readOnce(pid int) (Process, error) {
 	// read. stat again tells which: ESRCH once the process is reaped, state Z while a zombie.
 	var again Process
 	err = readStat(d, pid, &r.buf, r.btime, userHZ, &again)
-	if (err != nil && isVanished(err)) || (err == nil && again.IsZombie() && !p.IsZombie()) {
+	if (err != nil && isVanished(err)) || (err == nil && again.State == "Z" && p.State != "Z") {
 		// The process exited while being read: what was read is its own, what was missing
 		// is missing because it exited.
 		for _, f := range absent {
@@ -200,13 +203,7 @@ var zombieReleases = map[string]bool{"exe": true, "cwd": true, "namespaces": tru
 // marked: for a live zombie or kernel thread that is normal, for a process that exits meanwhile it
 // is not, and only a second read of stat can tell.
 func (r *reader) readRest(d procDir, p *Process) (absent []string) {
-	fail := func(field string, err error) {
-		if isVanished(err) {
-			absent = append(absent, field)
-			return
-		}
-		p.markUnread(field, reasonOf(err))
-	}
+	fail := r.failer(p, &absent)
 	if st, err := readStatus(d, &r.buf); err != nil {
 		fail("status", err)
 	} else {
@@ -215,11 +212,6 @@ func (r *reader) readRest(d procDir, p *Process) (absent []string) {
 		p.SigBlocked, p.SigIgnored, p.SigCaught = st.SigBlk, st.SigIgn, st.SigCgt
 		p.SigChld = SigChldAction(st.SigIgn, st.SigCgt)
 		p.NSpid, p.NSpgid, p.NSsid = st.NSpid, st.NSpgid, st.NSsid
-	}
-	if cmd, err := readCmdline(d, &r.buf); err != nil {
-		fail("cmdline", err)
-	} else {
-		p.Cmdline = cmd
 	}
 	if w, err := readWchanLean(d, &r.buf); err != nil {
 		fail("wchan", err)
@@ -231,11 +223,7 @@ func (r *reader) readRest(d procDir, p *Process) (absent []string) {
 	} else {
 		p.Children = kids
 	}
-	ns, err := readNamespaces(d)
-	p.Namespaces = ns // what could be read; a failed link is still reported
-	if err != nil {
-		fail("namespaces", err)
-	}
+	r.readLineage(d, p, fail)
 	if !r.opts.NoStack {
 		if st, err := readStack(d, &r.buf); err != nil {
 			fail("stack", err)
@@ -243,8 +231,37 @@ func (r *reader) readRest(d procDir, p *Process) (absent []string) {
 			p.Stack = validTexts(st)
 		}
 	}
+	r.readReleased(d, p, fail)
+	return absent
+}
+
+// failer returns the function readRest and its helpers call on a failed read: an absent file is
+// appended to *absent, any other failure marked unread with its reason.
+func (r *reader) failer(p *Process, absent *[]string) func(string, error) {
+	return func(field string, err error) {
+		if isVanished(err) {
+			*absent = append(*absent, field)
+			return
+		}
+		p.markUnread(field, reasonOf(err))
+	}
+}
+
+// readReleased reads what a thread-group leader releases when it exits (leaderReleases): the
+// command line, the namespace links, and but for kernel threads the exe and cwd links and the fds.
+func (r *reader) readReleased(d procDir, p *Process, fail func(string, error)) {
+	if cmd, err := readCmdline(d, &r.buf); err != nil {
+		fail("cmdline", err)
+	} else {
+		p.Cmdline = cmd
+	}
+	ns, err := readNamespaces(d)
+	p.Namespaces = ns // what could be read; a failed link is still reported
+	if err != nil {
+		fail("namespaces", err)
+	}
 	if p.Kthread {
-		return absent // kernel threads have no exe, cwd or fds
+		return // kernel threads have no exe, cwd or fds
 	}
 	if exe, deleted, err := readExe(d); err != nil {
 		fail("exe", err)
@@ -263,7 +280,6 @@ func (r *reader) readRest(d procDir, p *Process) (absent []string) {
 			p.FDs = fds
 		}
 	}
-	return absent
 }
 
 func (p *Process) markUnread(field, reason string) {
@@ -271,4 +287,62 @@ func (p *Process) markUnread(field, reason string) {
 		p.Unread = map[string]string{}
 	}
 	p.Unread[field] = reason
+}
+
+// readLineage reads the evidence of where a process comes from that forks and setsid keep:
+// /proc/PID/cgroup, loginuid and sessionid.
+func (r *reader) readLineage(d procDir, p *Process, fail func(string, error)) {
+	if v2, v1, err := readCgroup(d, &r.buf); err != nil {
+		fail("cgroup", err)
+	} else {
+		p.Cgroup, p.CgroupV1 = v2, v1
+	}
+	if p.Kthread {
+		return // kernel threads have no audit ids worth reading (always unset)
+	}
+	if id, err := readAuditID(d, "loginuid", &r.buf); err != nil {
+		fail("loginuid", err)
+	} else {
+		p.AuditLoginUID = id
+	}
+	if id, err := readAuditID(d, "sessionid", &r.buf); err != nil {
+		fail("sessionid", err)
+	} else {
+		p.AuditSessionID = id
+	}
+}
+
+// leaderReleases are the fields whose files a thread-group leader releases when it exits before
+// its other threads: /proc/PID shows them absent or empty, task/TID of a live thread shows them.
+var leaderReleases = []string{"exe", "cwd", "cmdline", "namespaces", "fds"}
+
+// readLeaderless handles a process that stat shows in state Z with several threads: it lists the
+// threads still running (LiveTIDs) and, when there are some, reads exe, cwd, cmdline, namespaces
+// and fds through the first of them, since the exited leader no longer has them. It returns the
+// fields still absent. A process with no live thread is a zombie whose threads are exiting.
+func (r *reader) readLeaderless(d procDir, p *Process, absent []string) []string {
+	live, err := readLiveTIDs(d, p.PID, &r.buf)
+	if err != nil {
+		p.markUnread("tasks", reasonOf(err))
+		return absent
+	}
+	p.LiveTIDs = live
+	if len(live) == 0 {
+		return absent
+	}
+	td, err := openDir(d, "task/"+strconv.Itoa(live[0]))
+	if err != nil {
+		return absent
+	}
+	defer td.close()
+	absent = slices.DeleteFunc(absent, func(f string) bool { return slices.Contains(leaderReleases, f) })
+	for _, f := range leaderReleases {
+		delete(p.Unread, f)
+	}
+	p.Exe, p.ExeDeleted, p.Cwd, p.Cmdline, p.Namespaces, p.FDs = "", false, "", nil, nil, nil
+	r.readReleased(td, p, r.failer(p, &absent))
+	if len(p.Unread) == 0 {
+		p.Unread = nil
+	}
+	return absent
 }

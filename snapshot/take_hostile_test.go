@@ -22,9 +22,14 @@ var wantInit = snapshot.Process{
 	Comm: "init", Exe: "/usr/bin/init", Cmdline: []string{"init", "--flag"}, Cwd: "/",
 	SigCaught: "0000000000010000", SigIgnored: "0000000000001000", SigBlocked: "0000000000000000",
 	SigChld: snapshot.SigChldHandler, NSpid: []int{1}, NSpgid: []int{1}, NSsid: []int{1},
-	Namespaces: map[string]uint64{"pid": 4026531836, "mnt": 4026531841, "net": 4026531840, "user": 4026531837},
-	FDs:        []snapshot.FD{{FD: 0, Target: "/dev/null", Kind: snapshot.KindFile, Inode: 3, Flags: "0100000", MntID: 23}},
+	Namespaces:     map[string]uint64{"pid": 4026531836, "mnt": 4026531841, "net": 4026531840, "user": 4026531837},
+	Cgroup:         "/system.slice/fixture.service",
+	AuditLoginUID:  ptr(uint32(snapshot.AuditUnset)),
+	AuditSessionID: ptr(uint32(snapshot.AuditUnset)),
+	FDs:            []snapshot.FD{{FD: 0, Target: "/dev/null", Kind: snapshot.KindFile, Inode: 3, Flags: "0100000", MntID: 23}},
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func TestTakeHostileTrees(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }

@@ -21,6 +21,12 @@ type config struct {
 	sizes               []int
 	runs                int
 	goBench             bool
+	// suite is "all", "classic" (procsnap against ps, lsof and the floor) or "formats" (JSON and
+	// YAML side by side, issue 20).
+	suite string
+	// baseline is an older procsnap binary measured beside bin in the formats suite ("": none).
+	baseline string
+	warmup   bool
 }
 
 func main() {
@@ -32,6 +38,9 @@ func main() {
 	flag.StringVar(&sizes, "sizes", "1000,5000", "population sizes, comma-separated")
 	flag.IntVar(&c.runs, "runs", 5, "timed runs per command (after one warm-up run)")
 	flag.BoolVar(&c.goBench, "gobench", true, "also run the Go allocation benchmark of the reader")
+	flag.BoolVar(&c.warmup, "warmup", true, "run every job once, untimed, before the timed runs")
+	flag.StringVar(&c.suite, "suite", "all", "all, classic (against ps, lsof and the floor) or formats (JSON beside YAML)")
+	flag.StringVar(&c.baseline, "baseline", "", "an older procsnap binary to measure beside -bin in the formats suite")
 	flag.Parse()
 	for _, f := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -40,6 +49,13 @@ func main() {
 			os.Exit(2)
 		}
 		c.sizes = append(c.sizes, n)
+	}
+	if c.suite != "all" && c.suite != "classic" && c.suite != "formats" {
+		fmt.Fprintf(os.Stderr, "bench: -suite %q: want all, classic or formats\n", c.suite)
+		os.Exit(2)
+	}
+	if c.suite == "formats" {
+		c.goBench = false
 	}
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -78,6 +94,9 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
+	if c.baseline, err = absBinary(c.baseline); err != nil {
+		return fmt.Errorf("baseline binary: %w", err)
+	}
 	var testBin string
 	if c.goBench {
 		testBin = filepath.Join(work, "snapshot.test")
@@ -109,6 +128,19 @@ func run(c config) error {
 	return nil
 }
 
+// absBinary returns the absolute path of an existing binary ("" stays "").
+func absBinary(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	_, err = os.Stat(abs)
+	return abs, err
+}
+
 type sizeTools struct{ bin, pop, floor, test, work string }
 
 // measureSize starts a population of n processes, measures every job on it, and always stops it.
@@ -135,15 +167,10 @@ func measureSize(ctx context.Context, c config, n int, t sizeTools) (sz sizeResu
 		}
 	}()
 	sz = sizeResult{N: n, Others: before, Load1Before: load1()}
-	a, b := filepath.Join(t.work, "a.yaml"), filepath.Join(t.work, "b.yaml")
-	if err := runQuiet(t.bin, "take", "-o", a); err != nil {
+	jobs, in, err := takeInputs(c, t, pop, n)
+	if err != nil {
 		return sz, err
 	}
-	killSome(pop, n/100) // some events for diff: 1% of the population exits
-	if err := runQuiet(t.bin, "take", "-o", b); err != nil {
-		return sz, err
-	}
-	jobs := buildJobs(t, a, b)
 	if t.test != "" {
 		logf("Go allocation benchmark of the reader on %d processes", n)
 		if sz.GoBench, err = runGoBench(t.test); err != nil {
@@ -151,9 +178,53 @@ func measureSize(ctx context.Context, c config, n int, t sizeTools) (sz sizeResu
 		}
 	}
 	logf("measuring %d commands × %d runs on %d processes", len(jobs), c.runs, n)
-	sz.Results, err = measure(jobs, c.runs, func(s string) { logf("%d processes: %s", n, s) })
+	sz.Results, err = measure(jobs, c.runs, c.warmup, func(s string) { logf("%d processes: %s", n, s) })
 	sz.Load1After = load1()
+	if err == nil && in.aYAML != "" {
+		sz.InputYAML, sz.InputJSON = fileSize(in.aYAML), fileSize(in.aJSON)
+		sz.Targets = formatTargets(&sz, in)
+	}
 	return sz, err
+}
+
+// takeInputs takes the snapshots the jobs of c.suite read, ending 1% of the population between
+// the first and the second, and returns the jobs.
+func takeInputs(c config, t sizeTools, pop *population, n int) ([]job, formatInputs, error) {
+	classic, formats := c.suite != "formats", c.suite != "classic"
+	a, b := filepath.Join(t.work, "a.yaml"), filepath.Join(t.work, "b.yaml")
+	in := formatInputs{out: t.work, // one capture directory per population size
+		dirYAML: filepath.Join(t.work, fmt.Sprintf("captures-yaml-%d", n)),
+		dirJSON: filepath.Join(t.work, fmt.Sprintf("captures-json-%d", n))}
+	for _, second := range []bool{false, true} {
+		if second {
+			killSome(pop, n/100) // some events for diff: 1% of the population exits
+		}
+		if classic {
+			out := a
+			if second {
+				out = b
+			}
+			if err := runQuiet(t.bin, "take", "--force", "-o", out); err != nil {
+				return nil, in, err
+			}
+		}
+		if formats {
+			if err := takeFormatInputs(t.bin, &in, second); err != nil {
+				return nil, in, err
+			}
+		}
+	}
+	var jobs []job
+	if classic {
+		jobs = buildJobs(t, a, b)
+	}
+	if formats {
+		jobs = append(jobs, formatJobs(t.bin, "", in)...)
+		if c.baseline != "" {
+			jobs = append(jobs, formatJobs(c.baseline, baselineLabel, in)...)
+		}
+	}
+	return jobs, in, nil
 }
 
 // Job names, used by the report to compute ratios.

@@ -63,10 +63,15 @@ func runOnce(argv []string) (sample, error) {
 }
 
 // measure runs every job runs times, round robin (job A, B, C, A, B, C, ...) so that a burst of
-// load from other users of the machine hits all jobs alike, after one untimed warm-up round.
-func measure(jobs []job, runs int, progress func(string)) ([]result, error) {
+// load from other users of the machine hits all jobs alike, after one untimed warm-up round
+// when warmup is set.
+func measure(jobs []job, runs int, warmup bool, progress func(string)) ([]result, error) {
 	samples := make([][]sample, len(jobs))
-	for round := -1; round < runs; round++ {
+	first := -1
+	if !warmup {
+		first = 0
+	}
+	for round := first; round < runs; round++ {
 		for i, j := range jobs {
 			if j.NA != "" {
 				continue

@@ -26,6 +26,9 @@ type sizeResult struct {
 	GoBench     []goBench `json:"go_bench,omitempty"`
 	Ratios      []ratio   `json:"ratios"`
 	Targets     []target  `json:"targets,omitempty"`
+	// InputYAML and InputJSON are the sizes of the first snapshot in each format (formats suite).
+	InputYAML int64 `json:"input_yaml_bytes,omitempty"`
+	InputJSON int64 `json:"input_json_bytes,omitempty"`
 }
 
 type ratio struct {
@@ -105,6 +108,9 @@ func (r *report) finish() {
 				}
 			}
 			return nil
+		}
+		if get(jobTake) == nil {
+			continue // the formats suite alone: its targets are in already
 		}
 		for _, p := range ratioPairs {
 			a, b := get(p[0]), get(p[1])
@@ -188,6 +194,7 @@ func (r *report) print(w io.Writer) {
 			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\n", t.What, measured(t), t.Limit, verdict(t))
 		}
 		tw.Flush()
+		printFormats(w, sz)
 		for _, g := range sz.GoBench {
 			fmt.Fprintf(w, "go bench %s: %.0f ns/op, %.0f B/op, %.1f allocs/op (op = one process read)\n",
 				g.Name, g.NsPerOp, g.BytesPerOp, g.AllocsPerOp)

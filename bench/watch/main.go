@@ -45,6 +45,10 @@ func main() {
 	churnOnly := flag.Bool("churn-only", false, "run only the churn (the soak), not the catch and CPU runs")
 	isolate := flag.Bool("isolate", os.Geteuid() == 0, "also measure CPU in a PID namespace of the tool's own (needs root and unshare)")
 	work := flag.String("work", "", "directory for outputs (default: a temp dir)")
+	static := flag.String("static", "", "statically linked spawner: also run it from /tmp (the static-in-/tmp rows)")
+	loaded := flag.Bool("loaded", false, "also run the catch runs and the daemons with one busy loop per CPU")
+	noCPU := flag.Bool("no-cpu", false, "skip the CPU measurements")
+	withDaemons := flag.Bool("daemons", false, "start real daemons from a shell and report their launch chains")
 	flag.Parse()
 
 	dir := *work
@@ -58,7 +62,7 @@ func main() {
 			fail(err)
 		}
 	}
-	tools := []tool{{name: "procsnap", argv: []string{*procsnap, "watch", "--format", "jsonl"}, caught: procsnapCaught}}
+	tools := []tool{{name: "procsnap", argv: []string{*procsnap, "watch", "--format", "jsonl"}, ready: `"kind":"watching"`, caught: procsnapCaught}}
 	if *pspy != "" {
 		tools = append(tools, tool{name: "pspy", argv: []string{*pspy, "-c=false", "-f=false"}, ready: "\ndone\n", caught: pspyCaught})
 	}
@@ -69,10 +73,16 @@ func main() {
 		if *churnOnly {
 			break
 		}
+		if t.name == "procsnap" {
+			extraRuns(t, *spawner, *static, *loaded, *withDaemons, *count, *gap, *runs, dir)
+		}
 		var rates [][]float64
 		var idle, loaded, nsIdle, nsLoaded []float64
 		for r := 0; r < *runs; r++ {
 			rates = append(rates, catchRun(t, *spawner, *count, *gap, dir, r))
+			if *noCPU {
+				continue
+			}
 			idle = append(idle, cpuRun(t, dir, *window, nil))
 			loaded = append(loaded, cpuRun(t, dir, *window, func() func() { return population(*spawner, *pop) }))
 			if *isolate {
@@ -138,7 +148,13 @@ func start(t tool, out string) (*exec.Cmd, func()) {
 // catchRun starts the tool, spawns count processes per bucket and returns the caught share
 // per bucket: the PID seen with the marker in its command line.
 func catchRun(t tool, spawner string, count int, gap time.Duration, dir string, run int) []float64 {
-	out := filepath.Join(dir, fmt.Sprintf("%s-catch-%d.out", t.name, run))
+	rates, _, _ := catchRunOut(t, spawner, count, gap, dir, fmt.Sprint(run))
+	return rates
+}
+
+// catchRunOut is catchRun, also returning the tool's output and the spawner's list.
+func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, label string) ([]float64, []byte, []byte) {
+	out := filepath.Join(dir, fmt.Sprintf("%s-catch-%s.out", t.name, label))
 	_, stop := start(t, out)
 	spawned, err := exec.Command(spawner, "run", strconv.Itoa(count), strconv.Itoa(int(gap.Microseconds()))).Output()
 	if err != nil {
@@ -172,7 +188,7 @@ func catchRun(t tool, spawner string, count int, gap time.Duration, dir string, 
 			rates[i] = 100 * float64(hits[b]) / float64(total[b])
 		}
 	}
-	return rates
+	return rates, b, spawned
 }
 
 // cpuRun measures the tool's CPU (cpuNS) over window, after setup.

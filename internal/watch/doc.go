@@ -18,9 +18,22 @@
 //     every thread of the process on one CPU (Options.CPU) and gives the loop and the inotify
 //     reader the shortest scheduler slice, so that a wake-up runs at once instead of waiting
 //     behind an exec on another CPU: sched.go has the measurements.
-//   - A rescan (Options.Rescan) re-reads the stat of every known process through its kept-open
-//     file and lists /proc for processes the fast path missed: reparenting, state changes,
-//     zombies, setsid and setpgid of older processes.
+//   - A rescan (Options.Rescan) lists /proc for processes the fast path missed and for those
+//     gone, and re-reads known processes through their kept-open stat files: reparenting,
+//     state changes, zombies, setsid and setpgid of older processes. A process that did not
+//     change sits out more and more rescans (rescan.go, maxSkip), so the cost follows what
+//     changes, not how many processes exist.
+//
+// What it missed (missed.go): every PID between two readings of last_pid is a process seen, a
+// thread seen, a PID held already, or nothing twice in a row: missed. The count is exact in the
+// watch's PID namespace, and /proc/stat "processes" says how many tasks were created outside
+// it. Stats events carry it every Options.StatsEvery; late events say when a tick ran late;
+// a watching event comes first.
+//
+// Who created a process first seen already adopted (adopted.go): inferred from PID order,
+// start times, uid, command line and cgroup, and said so in the event's chain_how. daemonized
+// follows diff's rule: adopted, no controlling terminal, leading its session or in one whose
+// leader is gone.
 //
 // Lineage: each process is remembered with the parent it was born to (its ppid at first
 // sight, as a (PID, start ticks) key), so a process later adopted by init still shows its

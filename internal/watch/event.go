@@ -22,6 +22,11 @@ const (
 	KindSetsid       = diff.KindSetsid
 	KindSetpgid      = diff.KindSetpgid
 	KindDaemonized   = diff.KindDaemonized
+	// What only a watch reports about itself: that it is running (the first event), that it
+	// looked late, and periodically what it saw and missed.
+	KindWatching = "watching"
+	KindLate     = "late"
+	KindStats    = "stats"
 )
 
 // Event is one thing that happened to one process, as the watcher saw it: a diff.Event (same
@@ -41,6 +46,26 @@ type Event struct {
 	// Late is set on a started event found by a rescan rather than by the fast path: the
 	// process may have exec'd or changed before it was seen.
 	Late bool `json:"late,omitempty"`
+	// ChainHow says how the first link of Chain was established: "seen" (the parent at first
+	// sight, or before an adoption the watch saw) or "inferred: ..." with the evidence, for a
+	// process first seen already adopted.
+	ChainHow string `json:"chain_how,omitempty"`
+	// LateNS is, for late, how long after it was due the watch looked.
+	LateNS int64 `json:"late_ns,omitempty"`
+	// Interval is, for stats, what the period created, saw and missed.
+	Interval *Interval `json:"interval,omitempty"`
+	// Watching is, for watching, what the watch starts with.
+	Watching *Start `json:"watching,omitempty"`
+}
+
+// Start is what a watch starts with.
+type Start struct {
+	Processes   int      `json:"processes"`
+	CPU         int      `json:"cpu"`
+	PinError    string   `json:"pin_error,omitempty"`
+	InotifyDirs []string `json:"inotify_dirs,omitempty"`
+	// InotifyError says why the watch cannot wake on exec, when it cannot.
+	InotifyError string `json:"inotify_error,omitempty"`
 }
 
 // Ancestor is one link of a creation chain.
@@ -51,6 +76,9 @@ type Ancestor struct {
 	Cmdline    []string `json:"cmdline,omitempty"`
 	// Exited is set when the ancestor had exited when the event was made.
 	Exited bool `json:"exited,omitempty"`
+	// Inferred is set on the link the watch did not see but inferred (Event.ChainHow says
+	// from what); the links after it are those the watch saw for the inferred parent.
+	Inferred bool `json:"inferred,omitempty"`
 }
 
 // Key returns the identity of the process the event is about.
@@ -72,4 +100,6 @@ type Stats struct {
 	InotifyError string         `json:"inotify_error,omitempty"`
 	CPU          int            `json:"cpu"`                 // the CPU the watch ran on, -1: not pinned
 	PinError     string         `json:"pin_error,omitempty"` // why it could not be pinned
+	// Counts are the totals of what was created, seen and missed (missed.go).
+	Counts
 }

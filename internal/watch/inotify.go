@@ -20,10 +20,38 @@ var defaultInotifyDirs = []string{
 	"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
 }
 
-// inotifyDirs resolves the directories to watch: dirs, or the defaults and $PATH.
+// writableDirs are where anyone can drop a program and run it: a static binary there opens
+// nothing in the library directories, so only the exec's own IN_OPEN of the file can wake the
+// watch. Home directories (/root, /home/*) are added by userDirs. Only these directories are
+// watched, not their subdirectories (inotify is not recursive, and every watch costs kernel
+// memory): a program run from /tmp/x/ wakes nothing and is found by polling alone.
+var writableDirs = []string{"/tmp", "/var/tmp", "/dev/shm", "/run/shm"}
+
+// maxHomeDirs bounds how many home directories are watched.
+const maxHomeDirs = 256
+
+// userDirs returns the writable directories and the home directories: /root, $HOME and each
+// directory under /home.
+func userDirs() []string {
+	out := append(slicesClone(writableDirs), "/root", os.Getenv("HOME"))
+	homes, _ := os.ReadDir("/home")
+	for i, h := range homes {
+		if i == maxHomeDirs {
+			break
+		}
+		if h.IsDir() {
+			out = append(out, filepath.Join("/home", h.Name()))
+		}
+	}
+	return out
+}
+
+// inotifyDirs resolves the directories to watch: dirs, or the defaults, $PATH and the
+// directories a user can write to.
 func inotifyDirs(dirs []string) []string {
 	if dirs == nil {
 		dirs = append(slicesClone(defaultInotifyDirs), filepath.SplitList(os.Getenv("PATH"))...)
+		dirs = append(dirs, userDirs()...)
 	}
 	seen := map[string]bool{}
 	var out []string

@@ -173,26 +173,27 @@ func start(t testing.TB, name string, args ...string) *exec.Cmd {
 
 // TestLiveDoubleFork stages L → D1 → D2 where D1 lives about a millisecond: D1 is a shell
 // that starts D2 in the background and exits after sleep 0.001; D2 runs setsid(1), which calls
-// setsid() and execs sleep, and is adopted by a subreaper or init. Catching D1 is a race that
-// polling can lose (the benchmark measures how often), so the test runs the watch at a 1 ms
-// interval and stages the double fork up to five times; it fails if no attempt shows the
-// whole chain. Under the race detector, which slows the watcher several times, D1 lives 50 ms.
+// setsid() and execs sleep, and is adopted by a subreaper or init. Whether the watch sees D1 is
+// a race that polling can lose on a busy host (the benchmark measures how often), so each of
+// three attempts asserts only what must hold whatever the scheduling: D2 is reported
+// daemonized, and its chain is right. When D2 was first seen as D1's child, the setsid and the
+// reparenting are seen and the chain is [D1 (exited), L, test]; when it was first seen
+// already adopted, the chain is inferred (and then names L) or said to be unknown. Under the
+// race detector, which slows the watcher several times, D1 lives 50 ms.
 func TestLiveDoubleFork(t *testing.T) {
 	r := startWatch(t, Options{Interval: time.Millisecond})
-	var errs []string
-	for attempt := 1; attempt <= 5; attempt++ {
-		err := doubleFork(t, r)
-		if err == "" {
-			t.Logf("full chain seen at attempt %d", attempt)
-			return
+	full := 0
+	for attempt := 1; attempt <= 3; attempt++ {
+		if doubleFork(t, r) {
+			full++
 		}
-		errs = append(errs, fmt.Sprintf("attempt %d: %s", attempt, err))
 	}
-	t.Fatalf("no attempt showed the full chain:\n%s\nevents:\n%s", strings.Join(errs, "\n"), r.dump())
+	t.Logf("the whole chain was seen in %d of 3 attempts", full)
 }
 
-// doubleFork stages one double fork and returns what was missing ("" when all was seen).
-func doubleFork(t *testing.T, r *recorder) string {
+// doubleFork stages one double fork, checks what the watch reported, and says whether it saw
+// the whole chain.
+func doubleFork(t *testing.T, r *recorder) bool {
 	m := marker(t)
 	defer killByCmdline(t, m)
 	middle := "0.001"
@@ -201,40 +202,36 @@ func doubleFork(t *testing.T, r *recorder) string {
 	}
 	l := start(t, "sh", "-c", "sleep 0.1; sh -c 'setsid sleep "+m+" & sleep "+middle+"'; sleep 0.5")
 	lpid := l.Process.Pid
-	d2 := r.waitFor(t, "started D2", func(e *Event) bool {
-		return (e.Kind == KindStarted && slices.Contains(e.Cmdline, m)) ||
-			(e.Kind == KindExec && slices.Contains(e.NewCmdline, m))
+	dz := r.waitFor(t, "daemonized D2", func(e *Event) bool {
+		return e.Kind == KindDaemonized && slices.Contains(e.Cmdline, m)
 	})
-	if _, ok := r.await(3*time.Second, is(KindSetsid, d2.PID)); !ok {
-		return fmt.Sprintf("no setsid of D2 %d (first seen after it)", d2.PID)
+	started := r.waitFor(t, "started D2", is(KindStarted, dz.PID))
+	var chain []int
+	for _, a := range dz.Chain {
+		chain = append(chain, a.PID)
 	}
-	rep, ok := r.await(3*time.Second, is(KindReparented, d2.PID))
-	if !ok {
-		return fmt.Sprintf("no reparenting of D2 %d (first seen after it)", d2.PID)
+	switch {
+	case dz.ChainHow == "seen":
+		d1 := started.PPID
+		r.waitFor(t, "setsid of D2 (seen as D1's child)", is(KindSetsid, dz.PID))
+		rep := r.waitFor(t, "reparenting of D2 (seen as D1's child)", is(KindReparented, dz.PID))
+		if rep.OldPPID != d1 || rep.OldParentExited == nil || !*rep.OldParentExited {
+			t.Errorf("D2 reparented from %d (exited: %v), want from D1 %d, exited", rep.OldPPID, rep.OldParentExited, d1)
+		}
+		r.waitFor(t, "exited D1", is(KindExited, d1))
+		if len(dz.Chain) < 3 || !dz.Chain[0].Exited || chain[0] != d1 || chain[1] != lpid || chain[2] != os.Getpid() {
+			t.Errorf("daemonized chain = %+v, want [D1 %d (exited), L %d, test %d, ...]", dz.Chain, d1, lpid, os.Getpid())
+		}
+		return true
+	case strings.HasPrefix(dz.ChainHow, "inferred:"):
+		if !slices.Contains(chain, lpid) {
+			t.Errorf("inferred chain %v (%s) does not name L %d", chain, dz.ChainHow, lpid)
+		}
+	case !strings.HasPrefix(dz.ChainHow, "unknown"):
+		t.Errorf("chain_how %q, want seen, inferred: or unknown", dz.ChainHow)
 	}
-	d1 := strconv.Itoa(rep.OldPPID)
-	if rep.OldParentExited == nil || !*rep.OldParentExited {
-		t.Errorf("D2 reparented: old_parent_exited = %v, want true (D1 %s had exited)", rep.OldParentExited, d1)
-	}
-	started := r.waitFor(t, "started D2", is(KindStarted, d2.PID))
-	if started.PPID != atoi(d1) {
-		return fmt.Sprintf("D2 %d first seen with ppid %d (D1 %s missed)", d2.PID, started.PPID, d1)
-	}
-	if len(started.Chain) < 2 || started.Chain[1].PID != lpid {
-		return fmt.Sprintf("D2 chain %+v, want [D1 %s, L %d, ...]", started.Chain, d1, lpid)
-	}
-	r.waitFor(t, "exited D1", is(KindExited, atoi(d1)))
-	dz := r.waitFor(t, "daemonized D2", is(KindDaemonized, d2.PID))
-	if len(dz.Chain) < 3 || !dz.Chain[0].Exited || dz.Chain[0].PID != atoi(d1) ||
-		dz.Chain[1].PID != lpid || dz.Chain[2].PID != os.Getpid() {
-		t.Errorf("daemonized chain = %+v, want [D1 %s (exited), L %d, test %d, ...]", dz.Chain, d1, lpid, os.Getpid())
-	}
-	return ""
-}
-
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
+	t.Logf("D2 %d first seen adopted: chain %v (%s)", dz.PID, chain, dz.ChainHow)
+	return false
 }
 
 func TestLiveZombie(t *testing.T) {
@@ -296,6 +293,9 @@ func TestLivePIDFilter(t *testing.T) {
 	r.waitFor(t, "started child", is(KindStarted, c.Process.Pid))
 	r.stop()
 	for _, e := range r.events {
+		if e.Kind == KindWatching || e.Kind == KindLate || e.Kind == KindStats {
+			continue // about the watch itself, reported whatever --pid says
+		}
 		p := r.w.known[e.Key()]
 		if p == nil || !p.follow {
 			t.Errorf("event about a process outside --pid %d: %+v", self, e)

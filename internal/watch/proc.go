@@ -26,14 +26,20 @@ type proc struct {
 	nextCheck time.Time     // when a young process is re-read next
 	step      time.Duration // and the period after that, doubling from HotInterval
 	preZombie byte          // the state before it became a zombie
+	idle      int           // rescans in a row (log2, capped) that found it unchanged
+	skip      int           // rescans it sits out before its next re-read (see maxSkip)
 	stat      *os.File      // kept open while alive: reads follow this process, not a reused PID
 	cmd       *os.File      // kept open while young
 
-	preexisting bool // alive when the watch started: its parent at birth is unknown
-	follow      bool // matches the --pid filter
-	zombieSaid  bool // became_zombie was emitted
-	exitSaid    bool // exited was emitted
-	daemonSaid  bool // daemonized was emitted
+	inferred string // how parent was inferred (adopted.go), "" when it was seen
+	// adoptedAtBirth is set for a process first seen already adopted: its parent then was
+	// not its creator.
+	adoptedAtBirth bool
+	preexisting    bool // alive when the watch started: its parent at birth is unknown
+	follow         bool // matches the --pid filter
+	zombieSaid     bool // became_zombie was emitted
+	exitSaid       bool // exited was emitted
+	daemonSaid     bool // daemonized was emitted
 }
 
 func (p *proc) alive() bool { return p.exitedAt.IsZero() }
@@ -125,18 +131,21 @@ func (p *proc) stateEvents(was byte, now time.Time, zombieAfter time.Duration) [
 				p.preZombie = '?'
 			}
 		}
-		if !p.exitSaid {
-			p.exitSaid = true
-			e := state(KindExited, "")
-			e.LifetimeNS = p.lifetime(now)
-			e.Summary = fmt.Sprintf("exited after %s (a zombie, child of %d)", lifetimeString(e.LifetimeNS), p.cur.PPID)
-			out = append(out, e)
-		}
+		// A zombie that lingers past zombieAfter is reported became_zombie, then exited (now,
+		// with the lifetime up to when it was first seen a zombie); one reaped sooner only
+		// exited (gone).
 		if !p.zombieSaid && now.Sub(p.zombieAt) >= zombieAfter {
 			p.zombieSaid = true
 			e := state(KindBecameZombie, fmt.Sprintf("became a zombie; parent %d has not reaped it", p.cur.PPID))
 			e.OldState = string(p.preZombie)
 			e.LifetimeNS = p.lifetime(p.zombieAt)
+			out = append(out, e)
+		}
+		if p.zombieSaid && !p.exitSaid {
+			p.exitSaid = true
+			e := state(KindExited, "")
+			e.LifetimeNS = p.lifetime(p.zombieAt)
+			e.Summary = fmt.Sprintf("exited after %s (a zombie, child of %d)", lifetimeString(e.LifetimeNS), p.cur.PPID)
 			out = append(out, e)
 		}
 	case is == was:

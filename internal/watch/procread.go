@@ -28,6 +28,7 @@ const maxCmdline = 64 << 10
 // sighting is what one read of a process's stat (and, when asked, cmdline and status) showed.
 type sighting struct {
 	PID, PPID, PGID, SID int
+	TTY                  int // tty_nr: 0 without a controlling terminal
 	Start                uint64
 	State                byte
 	Comm                 string
@@ -144,7 +145,7 @@ func parseStat(b []byte, s *sighting) error {
 	if st.Dead() {
 		return errDead
 	}
-	s.PID, s.PPID, s.PGID, s.SID = st.PID, st.PPID, st.PGRP, st.Session
+	s.PID, s.PPID, s.PGID, s.SID, s.TTY = st.PID, st.PPID, st.PGRP, st.Session, st.TTY
 	s.Comm, s.State, s.Kthread, s.Start = st.Comm, st.State[0], st.Kthread(), st.Starttime
 	s.Threads = st.NumThreads
 	return nil

@@ -40,7 +40,7 @@ func TestParseStat(t *testing.T) {
 		{
 			name: "comm with spaces and parens",
 			in:   "4242 (a (b) c) S 1 4242 4242 34816 4242 4194304 12 0 0 0 0 0 0 0 20 0 3 0 98765 1000 10\n",
-			want: sighting{PID: 4242, PPID: 1, PGID: 4242, SID: 4242, Start: 98765, State: 'S', Comm: "a (b) c", Threads: 3},
+			want: sighting{PID: 4242, PPID: 1, PGID: 4242, SID: 4242, TTY: 34816, Start: 98765, State: 'S', Comm: "a (b) c", Threads: 3},
 		},
 		{
 			name: "kernel thread",

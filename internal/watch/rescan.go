@@ -24,25 +24,68 @@ func (w *Watcher) rescan(now time.Time, initial bool) error {
 	how := byRescan
 	if initial {
 		how = atStart
+	} else if err := w.catchUp(now); err != nil {
+		// The PIDs allocated during the listing are probed (and counted) by the fast path
+		// first, so that every process the listing finds had its PID counted as created.
+		return err
 	}
 	for _, pid := range pids {
-		if w.live[pid] == nil {
-			w.probeNew(pid, now, how)
+		if w.live[pid] == nil && w.probeNew(pid, now, how) == probedNew && how == byRescan {
+			w.acct.processes++ // its PID was counted created, skipped or found empty
 		}
 	}
 	// Whatever is left of the previous pass is finished first.
 	for _, p := range w.scanQ[w.scanPos:] {
 		if p.alive() && !p.young {
-			w.observe(p, now)
+			w.scan(p, now)
 		}
 	}
 	w.scanQ = w.scanQ[:0]
+	clear(w.kids)
 	for _, p := range w.live {
+		w.kids[p.cur.PPID] = append(w.kids[p.cur.PPID], p)
+		if _, listed := slices.BinarySearch(pids, p.key.PID); !listed && !initial {
+			// Gone from the listing: reaped. Seen now, not at its next turn.
+			w.observe(p, now)
+			continue
+		}
+		if p.skip > 0 {
+			p.skip--
+			continue
+		}
 		w.scanQ = append(w.scanQ, p)
 	}
 	w.scanPos, w.scanFrom = 0, now
 	w.prune(now)
 	return nil
+}
+
+// maxSkip is how many rescans a process that has not changed for a while may sit out: it is
+// re-read every rescan at first, then every 2nd, 4th, up to every (maxSkip+1)th while nothing
+// changes, so the cost of a rescan follows what changes rather than how many processes there
+// are. What does not wait: an exit that removes it from the listing (every rescan), and the
+// reparenting when its parent is seen gone (rereadKids). What may wait up to maxSkip rescans:
+// a stop, a zombie, a setsid or setpgid of a long-idle process.
+const maxSkip = 7
+
+// scan is a rescan's re-read of p: a process that did not change sits out more rescans.
+func (w *Watcher) scan(p *proc, now time.Time) {
+	if w.observe(p, now) {
+		p.idle = 0
+		return
+	}
+	p.idle = min(p.idle+1, 3)
+	p.skip = min(1<<p.idle-1, maxSkip)
+}
+
+// rereadKids re-reads the live children of p, which has exited: they are being adopted.
+func (w *Watcher) rereadKids(p *proc, now time.Time) {
+	for _, c := range w.kids[p.key.PID] {
+		if c != p && c.alive() && c.cur.PPID == p.key.PID {
+			c.skip = 0
+			w.observe(c, now)
+		}
+	}
 }
 
 // stepRescan re-reads the share of the queued processes due by now.
@@ -60,7 +103,7 @@ func (w *Watcher) stepRescan(now time.Time) {
 		w.scanQ[w.scanPos] = nil
 		w.scanPos++
 		if p.alive() && !p.young {
-			w.observe(p, now)
+			w.scan(p, now)
 		}
 	}
 }

@@ -27,13 +27,13 @@ func (w *Watcher) emit(e Event) {
 
 // probeNew reads a PID that may be a new process: cmdline first (it disappears first when a
 // process exits), then stat (identity, kept open), then status (tgid, uid). Threads, the
-// PIDs already known with the same start are ignored.
-func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) {
+// PIDs already known with the same start are ignored. It says what the PID turned out to be.
+func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) probed {
 	w.stats.Probes++
 	dir := w.opts.Root + "/" + strconv.Itoa(pid)
 	cmd, err := os.Open(dir + "/cmdline")
 	if err != nil {
-		return
+		return probedAbsent
 	}
 	var s sighting
 	cb, cerr := preadWhole(cmd, &w.buf, maxCmdline)
@@ -43,7 +43,7 @@ func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) {
 	st, err := os.Open(dir + "/stat")
 	if err != nil {
 		cmd.Close()
-		return
+		return probedAbsent
 	}
 	b, err := preadWhole(st, &w.buf, 4096)
 	if err == nil {
@@ -64,19 +64,37 @@ func (w *Watcher) probeNew(pid int, now time.Time, how seenBy) {
 	if err != nil || s.Tgid != pid {
 		st.Close()
 		cmd.Close()
-		return
+		if err == nil {
+			return probedThread(s.Start)
+		}
+		return probedAbsent
 	}
 	key := snapshot.Key{PID: pid, StartTicks: s.Start}
 	if old := w.live[pid]; old != nil {
 		if old.key == key {
 			st.Close()
 			cmd.Close()
-			return
+			return probedKnown
 		}
 		w.gone(old, now) // the PID was reused: the one we knew has exited
 	}
 	w.add(&s, st, cmd, now, how)
+	return probedNew
 }
+
+// probed is what probeNew found at a PID: probedAbsent (nothing there: gone, or not yet
+// visible), probedKnown (a process already followed), probedNew (a process it now follows),
+// or, for a thread, its start ticks plus probedThreadBase.
+type probed uint64
+
+const (
+	probedAbsent probed = iota
+	probedKnown
+	probedNew
+	probedThreadBase
+)
+
+func probedThread(start uint64) probed { return probedThreadBase + probed(start) }
 
 // seenBy says how a process was found.
 type seenBy int
@@ -106,6 +124,10 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 		p.parent = parent.key
 		p.follow = parent.follow
 	}
+	if how != atStart && !s.Kthread && w.adopted(s, now) {
+		p.adoptedAtBirth = true
+		w.inferCreator(p, now)
+	}
 	p.follow = p.follow || w.opts.PID == 0 || s.PID == w.opts.PID
 	w.live[s.PID] = p
 	w.known[p.key] = p
@@ -128,9 +150,16 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 		cmd.Close()
 	}
 	e := p.event(KindStarted, now)
-	e.Chain = w.chain(p)
+	e.Chain, e.ChainHow = w.chain(p), chainHow(p)
 	e.Late = how == byRescan
 	e.Summary = fmt.Sprintf("started %s, child of %s", program(s.Comm, s.Cmdline), w.describe(s.PPID))
+	switch {
+	case p.inferred != "":
+		e.Summary = fmt.Sprintf("started %s, adopted by %s; created by %s (inferred)",
+			program(s.Comm, s.Cmdline), w.describe(s.PPID), w.describeKey(p.parent))
+	case p.adoptedAtBirth:
+		e.Summary = fmt.Sprintf("started %s, adopted by %s; creator unknown", program(s.Comm, s.Cmdline), w.describe(s.PPID))
+	}
 	if e.Late {
 		e.Summary += " (seen by a rescan, late)"
 	}
@@ -140,22 +169,24 @@ func (w *Watcher) add(s *sighting, st, cmd *os.File, now time.Time, how seenBy) 
 			w.emit(e)
 		}
 	}
+	w.checkDaemon(p, now)
 }
 
 // chain returns p's creation chain: the parent it was born to, that parent's, and so on.
 func (w *Watcher) chain(p *proc) []Ancestor {
 	var out []Ancestor
-	for k := p.parent; k.PID != 0 && len(out) < maxChain; {
+	for from, k := p, p.parent; k.PID != 0 && len(out) < maxChain; {
 		a := w.known[k]
 		if a == nil {
-			out = append(out, Ancestor{PID: k.PID, StartTicks: k.StartTicks})
+			out = append(out, Ancestor{PID: k.PID, StartTicks: k.StartTicks, Inferred: from.inferred != ""})
 			break
 		}
 		out = append(out, Ancestor{
 			PID: a.key.PID, StartTicks: a.key.StartTicks, Comm: a.cur.Comm,
 			Cmdline: a.cur.Cmdline, Exited: !a.alive() || a.cur.State == 'Z', // a zombie has exited
+			Inferred: from.inferred != "",
 		})
-		k = a.parent
+		from, k = a, a.parent
 	}
 	return out
 }
@@ -205,13 +236,14 @@ func (w *Watcher) readCmdline(p *proc) []string {
 	return splitCmdline(b)
 }
 
-// observe re-reads p and emits what changed, or its exit.
-func (w *Watcher) observe(p *proc, now time.Time) {
+// observe re-reads p and emits what changed, or its exit. It reports whether anything did.
+func (w *Watcher) observe(p *proc, now time.Time) (changed bool) {
 	s, ok := w.reread(p)
 	if !ok {
 		w.gone(p, now)
-		return
+		return true
 	}
+	changed = s.State != p.cur.State || s.PPID != p.cur.PPID || s.SID != p.cur.SID || s.PGID != p.cur.PGID || s.Comm != p.cur.Comm
 	evs := p.diffSighting(&s, now, w.opts.ZombieAfter)
 	for i := range evs {
 		if evs[i].Kind == KindReparented {
@@ -220,6 +252,7 @@ func (w *Watcher) observe(p *proc, now time.Time) {
 		w.emit(evs[i])
 	}
 	w.checkDaemon(p, now)
+	return changed || len(evs) > 0
 }
 
 // fillReparented names the old parent (re-reading it first, so its exit is reported before
@@ -235,6 +268,7 @@ func (w *Watcher) fillReparented(e *Event, p *proc, now time.Time) {
 	if old != nil {
 		e.OldParent.StartTicks, e.OldParent.Comm = old.key.StartTicks, old.cur.Comm
 	}
+	w.adopters[e.NewPPID] = true
 	role := diff.RoleSubreaper
 	if e.NewPPID == 1 {
 		role = diff.RoleInit
@@ -263,39 +297,6 @@ func (w *Watcher) describe(pid int) string {
 		return fmt.Sprintf("%d (%s)", pid, p.cur.Comm)
 	}
 	return strconv.Itoa(pid)
-}
-
-// checkDaemon emits daemonized, once, for a process that left its parent and leads its own
-// session: the classic double fork.
-func (w *Watcher) checkDaemon(p *proc, now time.Time) {
-	if p.daemonSaid || p.preexisting || p.cur.State == 'Z' {
-		return
-	}
-	if p.cur.PPID != p.birthPPID && p.cur.SID == p.key.PID {
-		p.daemonSaid = true
-		// Re-read the living ancestors first, so the chain says which have exited.
-		for k, n := p.parent, 0; k.PID != 0 && n < maxChain; n++ {
-			a := w.known[k]
-			if a == nil {
-				break
-			}
-			if a.alive() {
-				if s, ok := w.reread(a); !ok || s.Start != a.key.StartTicks {
-					w.gone(a, now)
-				}
-			}
-			k = a.parent
-		}
-		e := p.event(KindDaemonized, now)
-		e.Adopter = w.ref(p.cur.PPID, diff.RoleSubreaper)
-		if p.cur.PPID == 1 {
-			e.Adopter.Role = diff.RoleInit
-		}
-		e.Chain = w.chain(p)
-		e.Summary = fmt.Sprintf("daemonized: born to %d, now leads session %d, adopted by %s",
-			p.birthPPID, p.cur.SID, w.describe(p.cur.PPID))
-		w.emit(e)
-	}
 }
 
 // maxWakeRecheck bounds how many young processes an inotify wake-up re-reads before they are
@@ -371,6 +372,7 @@ func (w *Watcher) gone(p *proc, now time.Time) {
 		delete(w.live, p.key.PID)
 	}
 	w.exited = append(w.exited, p)
+	defer w.rereadKids(p, now)
 	switch {
 	case p.zombieSaid:
 		e := p.event(KindReaped, now)
@@ -383,6 +385,10 @@ func (w *Watcher) gone(p *proc, now time.Time) {
 		e := p.event(KindExited, now)
 		e.LifetimeNS = p.lifetime(now)
 		e.Summary = fmt.Sprintf("exited after %s (was %c, child of %d)", lifetimeString(e.LifetimeNS), p.cur.State, p.cur.PPID)
+		if !p.zombieAt.IsZero() { // seen a zombie, reaped before it lingered
+			e.LifetimeNS = p.lifetime(p.zombieAt)
+			e.Summary = fmt.Sprintf("exited after %s (a zombie, child of %d, reaped since)", lifetimeString(e.LifetimeNS), p.cur.PPID)
+		}
 		w.emit(e)
 	}
 }

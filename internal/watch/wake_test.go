@@ -17,7 +17,8 @@ func fakeProc(t *testing.T, root string, pid, ppid int, comm string, argv ...str
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"stat":    fmt.Sprintf("%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %d 1000 10\n", pid, comm, ppid, ppid, ppid, 5000+pid),
+		// Every fake process is in session 1 (a forked child inherits its parent's session).
+		"stat":    fmt.Sprintf("%d (%s) S %d %d 1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %d 1000 10\n", pid, comm, ppid, ppid, 5000+pid),
 		"status":  fmt.Sprintf("Name:\t%s\nTgid:\t%d\nPid:\t%d\nUid:\t1000\t1000\t1000\t1000\n", comm, pid, pid),
 		"cmdline": "",
 	}

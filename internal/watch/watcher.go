@@ -48,6 +48,8 @@ type Options struct {
 	// from it; MaxExited caps how many are remembered at all.
 	ForgetAfter time.Duration
 	MaxExited   int
+	// StatsEvery is the period of the stats events (what was created, seen and missed).
+	StatsEvery time.Duration
 	// PID, when not 0, restricts events to that process and its descendants.
 	PID int
 	// NoInotify turns off the inotify wake-ups; InotifyDirs overrides the watched
@@ -77,6 +79,7 @@ func (o *Options) defaults() {
 	def(&o.Young, DefaultYoung)
 	def(&o.ZombieAfter, o.Rescan/2)
 	def(&o.ForgetAfter, DefaultForgetAfter)
+	def(&o.StatsEvery, DefaultStatsEvery)
 	if o.MaxExited <= 0 {
 		o.MaxExited = DefaultMaxExited
 	}
@@ -111,6 +114,13 @@ type Watcher struct {
 	scanPos    int
 	scanFrom   time.Time
 
+	acct         accounting
+	nextStats    time.Time
+	lastTick     time.Time // when the previous tick ran
+	lastLateSaid time.Time // when the last late event was emitted
+	adopters     map[int]bool
+	kids         map[int][]*proc // live processes by parent PID, as of the last rescan
+
 	keptOpen, maxKeptOpen int // stat files kept open, and the cap (from RLIMIT_NOFILE)
 
 	cpu         int             // Options.CPU as a number, -1 for AutoCPU and AnyCPU
@@ -130,7 +140,7 @@ func New(opts Options) (*Watcher, error) {
 	}
 	w := &Watcher{
 		opts: opts, last: last,
-		live: map[int]*proc{}, known: map[snapshot.Key]*proc{},
+		live: map[int]*proc{}, known: map[snapshot.Key]*proc{}, adopters: map[int]bool{1: true}, kids: map[int][]*proc{},
 		stats: Stats{Events: map[string]int{}, CPU: -1}, cpu: cpu,
 	}
 	if w.pidMax, err = readPIDMax(opts.Root); err != nil {
@@ -159,6 +169,9 @@ func (w *Watcher) Stats() Stats {
 	s.Wakeups, s.Ticks = w.wakeups.Load(), w.ticks.Load()
 	s.Events = maps.Clone(w.stats.Events)
 	s.Live, s.Remembered = len(w.live), len(w.known)
+	if w.started {
+		s.Counts = w.counts()
+	}
 	return s
 }
 
@@ -187,14 +200,28 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 		w.stats.InotifyDirs = dirs
 	}
 	defer wt.close()
+	w.out = append(w.out, w.watchingEvent())
+	if err := w.flush(emit); err != nil {
+		return err
+	}
+	// due is when the next tick should run, counted from the start of the previous one, so
+	// that a slow tick (a starved CPU, a huge rescan) shows as lateness too; the loop still
+	// sleeps at least minSleep.
 	due := time.Now().Add(w.opts.Interval)
 	for {
-		woke := wt.wait(time.Until(due))
+		woke := wt.wait(max(time.Until(due), minSleep))
 		if ctx.Err() != nil {
-			return nil
+			w.reprobe(w.opts.Now()) // settle what the last tick found empty
+			w.out = append(w.out, statsEvent(w.interval(w.opts.Now())))
+			return w.flush(emit)
 		}
 		if !woke && time.Now().Before(due) {
 			continue // a long interval is slept in maxWait steps
+		}
+		tickStart := time.Now()
+		// Woken early or not, a tick that runs after it was due is late.
+		if late := tickStart.Sub(due); w.noteLate(late, tickStart) {
+			w.out = append(w.out, lateEvent(late, w.opts.Now()))
 		}
 		w.woken = woke
 		if err := w.Tick(); err != nil {
@@ -203,11 +230,10 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 		if err := w.flush(emit); err != nil {
 			return err
 		}
-		d := w.opts.Interval
-		if !w.nextYoung.IsZero() {
-			d = min(d, max(time.Until(w.nextYoung), minSleep))
+		due = tickStart.Add(w.opts.Interval)
+		if !w.nextYoung.IsZero() && w.nextYoung.Before(due) {
+			due = w.nextYoung
 		}
-		due = time.Now().Add(d)
 	}
 }
 
@@ -234,6 +260,8 @@ func (w *Watcher) Start() error {
 	}
 	w.lastPID = last
 	now := w.opts.Now()
+	w.lastTick = now
+	w.startAccounting(now)
 	if err := w.rescan(now, true); err != nil {
 		return err
 	}
@@ -249,15 +277,37 @@ func (w *Watcher) Tick() error {
 		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
 	}
 	now := w.opts.Now()
+	w.reprobe(now)
 	if last != w.lastPID {
 		w.probeRange(w.lastPID, last, now)
 		w.lastPID = last
 	}
+	w.lastTick = now
 	w.nextYoung = w.recheckYoung(now)
 	if !now.Before(w.nextRescan) {
-		return w.rescan(now, false)
+		if err := w.rescan(now, false); err != nil {
+			return err
+		}
+	} else {
+		w.stepRescan(now)
 	}
-	w.stepRescan(now)
+	if !now.Before(w.nextStats) {
+		w.nextStats = now.Add(w.opts.StatsEvery)
+		w.out = append(w.out, statsEvent(w.interval(now)))
+	}
+	return nil
+}
+
+// catchUp probes the PIDs allocated since the last reading of last_pid.
+func (w *Watcher) catchUp(now time.Time) error {
+	last, err := w.last.read()
+	if err != nil {
+		return fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
+	}
+	if last != w.lastPID {
+		w.probeRange(w.lastPID, last, now)
+		w.lastPID = last
+	}
 	return nil
 }
 
@@ -271,26 +321,37 @@ func maxKeptOpen() int {
 	return int(min(rl.Cur/2, 16384))
 }
 
-// probeRange probes the PIDs allocated after prev up to last, wrapping at pid_max.
+// probeRange probes the PIDs allocated after prev up to last, wrapping at pid_max (back to
+// reservedPIDs, as the kernel does), and counts what it finds (missed.go).
 func (w *Watcher) probeRange(prev, last int, now time.Time) {
+	next := func(pid int) int {
+		if pid++; pid >= w.pidMax {
+			return min(reservedPIDs, last)
+		}
+		return pid
+	}
 	n := last - prev
 	if n < 0 {
-		n += w.pidMax
+		n += w.pidMax - min(reservedPIDs, last)
 	}
 	if n > maxBurst {
-		w.stats.SkippedPIDs += int64(n - maxBurst)
-		prev = last - maxBurst
-		n = maxBurst
-	}
-	for i := 1; i <= n; i++ {
-		pid := prev + i
-		if pid >= w.pidMax {
-			pid -= w.pidMax
+		// Counted as created and not probed; a rescan, at once, finds those still alive.
+		skip := n - maxBurst
+		w.stats.SkippedPIDs += int64(skip)
+		w.acct.created += int64(skip)
+		for range skip {
+			prev = next(prev)
 		}
+		n = maxBurst
+		w.nextRescan = now
+	}
+	floor := w.ticksAt(w.lastTick)
+	for pid := prev; n > 0; n-- {
+		pid = next(pid)
 		if pid <= 0 {
 			continue
 		}
-		w.probeNew(pid, now, byFastPath)
+		w.count(pid, w.probeNew(pid, now, byFastPath), floor)
 	}
 }
 

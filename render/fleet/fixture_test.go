@@ -79,6 +79,10 @@ func sortByPID(s *snapshot.Snapshot) {
 func testWatch() []watch.Event {
 	t := testAt.Add(2 * time.Second)
 	return []watch.Event{
+		// The watch's reports about itself describe no process: no document (the golden
+		// files hold none).
+		{Time: t, UID: -1, Event: diff.Event{Kind: watch.KindWatching, Summary: "watching 3 processes on CPU 1"}},
+		{Time: t, UID: -1, Event: diff.Event{Kind: watch.KindStats, Summary: "missed 0 of 3 processes"}},
 		{Time: t, UID: 1000, Event: diff.Event{Kind: diff.KindStarted, PID: 900, StartTicks: 9000, Comm: "bash",
 			Summary: "started by 400 (bash)", PPID: 400, Exe: "/usr/bin/bash", Cmdline: []string{"-bash"}},
 			Chain: []watch.Ancestor{{PID: 400, StartTicks: 4000, Comm: "bash", Cmdline: []string{"-bash"}}}},

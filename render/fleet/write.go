@@ -131,6 +131,9 @@ func (e *Encoder) Diff(a, b *snapshot.Snapshot, res *diff.Result) error {
 func (e *Encoder) Watch(h Host, evs []watch.Event) error {
 	for i := range evs {
 		ev := &evs[i]
+		if isWatchStatus(ev.Kind) {
+			continue
+		}
 		p := proc{PID: ev.PID, StartTicks: ev.StartTicks, Start: h.startOf(ev.StartTicks), Comm: ev.Comm,
 			Exe: ev.Exe, Args: ev.Cmdline, PPID: ev.PPID, UID: ev.UID, EUID: -1, GID: -1, EGID: -1}
 		if ev.Kind == diff.KindExec {
@@ -146,6 +149,13 @@ func (e *Encoder) Watch(h Host, evs []watch.Event) error {
 		}
 	}
 	return e.Flush()
+}
+
+// isWatchStatus reports whether kind is one of the reports a watch makes about itself
+// (running, late, what it saw and missed). They describe no process, so they have no ECS or
+// OCSF process document; jsonl and the table carry them.
+func isWatchStatus(kind string) bool {
+	return kind == watch.KindWatching || kind == watch.KindLate || kind == watch.KindStats
 }
 
 // find returns the process with PID pid in s, nil when s is nil or has none.

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// daemon is a real daemon started from a shell, and how to find its PID afterwards.
+type daemon struct {
+	name   string
+	bin    string // must be installed
+	script string // run by sh -c; TMP is replaced by a scratch path
+	pid    func(tmp string, out []byte) int
+}
+
+var daemons = []daemon{
+	{name: "ssh-agent", bin: "ssh-agent", script: "rm -f TMP.sock; ssh-agent -a TMP.sock", pid: func(_ string, out []byte) int {
+		m := regexp.MustCompile(`SSH_AGENT_PID=(\d+)`).FindSubmatch(out)
+		if m == nil {
+			return 0
+		}
+		return atoiOr0(string(m[1]))
+	}},
+	{name: "tmux", bin: "tmux", script: "rm -f TMP.tmux; tmux -S TMP.tmux new-session -d sleep 600", pid: func(tmp string, _ []byte) int {
+		b, _ := exec.Command("tmux", "-S", tmp+".tmux", "display", "-p", "#{pid}").Output()
+		return atoiOr0(strings.TrimSpace(string(b)))
+	}},
+	{name: "start-stop-daemon", bin: "start-stop-daemon", script: "rm -f TMP.pid; start-stop-daemon --start --background --make-pidfile --pidfile TMP.pid --exec /bin/sleep -- 600", pid: func(tmp string, _ []byte) int {
+		b, _ := os.ReadFile(tmp + ".pid")
+		return atoiOr0(strings.TrimSpace(string(b)))
+	}},
+	{name: "setsid -f", bin: "setsid", script: "setsid -f sh -c 'echo $$ > TMP.pid; exec sleep 600'", pid: func(tmp string, _ []byte) int {
+		b, _ := os.ReadFile(tmp + ".pid")
+		return atoiOr0(strings.TrimSpace(string(b)))
+	}},
+}
+
+// daemonRun starts each installed daemon from a shell while procsnap watches, and says for each
+// how its launch chain was named: "seen" or "inferred" when the daemonized event's chain names
+// the shell, else what it said.
+func daemonRun(t tool, dir, label string) {
+	out := filepath.Join(dir, "daemons-"+label+".out")
+	_, stop := start(t, out)
+	type launched struct {
+		d        daemon
+		sh, pid  int
+		tmp, err string
+	}
+	var ls []launched
+	for i, d := range daemons {
+		if _, err := exec.LookPath(d.bin); err != nil {
+			ls = append(ls, launched{d: d, err: "not installed"})
+			continue
+		}
+		tmp := filepath.Join(dir, fmt.Sprintf("d%d", i))
+		// Output to a file, not a pipe: a daemon that keeps its stdout would hold a pipe open.
+		f, err := os.Create(tmp + ".out")
+		if err != nil {
+			fail(err)
+		}
+		c := exec.Command("sh", "-c", strings.ReplaceAll(d.script, "TMP", tmp))
+		c.Stdout, c.Stderr = f, f
+		err = c.Run()
+		f.Close()
+		l := launched{d: d, sh: c.Process.Pid, tmp: tmp}
+		if err != nil {
+			l.err = err.Error()
+		}
+		// The daemon writes its PID file after its launcher returns: wait for it a while.
+		for deadline := time.Now().Add(10 * time.Second); l.pid == 0 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			b, _ := os.ReadFile(tmp + ".out")
+			l.pid = d.pid(tmp, b)
+		}
+		ls = append(ls, l)
+	}
+	time.Sleep(3 * time.Second)
+	stop()
+	b, _ := os.ReadFile(out)
+	fmt.Printf("\ndaemons (%s): the launch chain of each daemon started from sh -c\n", label)
+	named := 0
+	for _, l := range ls {
+		killPID(l.pid)
+		if l.d.name == "tmux" && l.tmp != "" {
+			_ = exec.Command("tmux", "-S", l.tmp+".tmux", "kill-server").Run()
+		}
+		verdict := l.err
+		if verdict == "" {
+			verdict = chainVerdict(b, l.pid, l.sh)
+			if strings.HasPrefix(verdict, "named") {
+				named++
+			}
+		}
+		fmt.Printf("  %-18s pid %-7d launcher sh %-7d %s\n", l.d.name, l.pid, l.sh, verdict)
+	}
+	fmt.Printf("  named %d of %d\n", named, len(ls))
+}
+
+// chainVerdict reads the daemonized event of pid and says whether its chain names the shell.
+func chainVerdict(out []byte, pid, sh int) string {
+	if pid == 0 {
+		return "daemon PID not found"
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var e struct {
+			Kind     string `json:"kind"`
+			PID      int    `json:"pid"`
+			ChainHow string `json:"chain_how"`
+			Chain    []struct {
+				PID int `json:"pid"`
+			} `json:"chain"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) != nil || e.Kind != "daemonized" || e.PID != pid {
+			continue
+		}
+		var chain []int
+		for _, a := range e.Chain {
+			chain = append(chain, a.PID)
+		}
+		how := strings.SplitN(e.ChainHow, ":", 2)[0]
+		if slices.Contains(chain, sh) {
+			return fmt.Sprintf("named (%s) chain %v", how, chain)
+		}
+		return fmt.Sprintf("NOT named (%s) chain %v", how, chain)
+	}
+	return "no daemonized event"
+}

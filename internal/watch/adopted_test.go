@@ -1,0 +1,93 @@
+package watch
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeDaemon writes a process in a fake proc root with its parent, process group and session.
+func fakeDaemon(t *testing.T, root string, pid, ppid, sid int, argv ...string) {
+	t.Helper()
+	fakeProc(t, root, pid, ppid, argv[0], argv...)
+	writeFile(t, filepath.Join(root, fmt.Sprint(pid), "stat"),
+		fmt.Sprintf("%d (%s) S %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %d 1000 10\n", pid, argv[0], ppid, sid, sid, 5000+pid))
+}
+
+// TestInferCreator stages what a loaded host shows of a daemon's launch: the launcher seen,
+// the middle process not, and the daemon first seen already adopted by init. The creator is
+// inferred from PID order and start times, or from a fork without exec; a process seen
+// between them that is not the launcher's rules the PID order out; and the daemon is reported
+// daemonized whether or not its creator is known.
+func TestInferCreator(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		stage   func(t *testing.T, root string) // after the launcher 500 was seen
+		how     string                          // prefix of chain_how of the daemon, 502
+		creator int                             // first link of its chain
+	}{
+		{
+			name: "middle missed",
+			stage: func(t *testing.T, root string) {
+				// 501, the middle, is gone; 502 is in the session it made.
+				fakeDaemon(t, root, 502, 1, 501, "daemon", "--foreground")
+			},
+			how: "inferred: creator 500 (launcher, alive) from pid order (500 → 502: 1 PIDs between, 1 of them not seen", creator: 500,
+		},
+		{
+			name: "another process between",
+			stage: func(t *testing.T, root string) {
+				fakeDaemon(t, root, 501, 400, 1, "other")
+				fakeDaemon(t, root, 502, 1, 502, "daemon", "--foreground")
+			},
+			how: "unknown", creator: 1,
+		},
+		{
+			name: "fork without exec",
+			stage: func(t *testing.T, root string) {
+				fakeDaemon(t, root, 501, 400, 1, "other")
+				fakeDaemon(t, root, 502, 1, 502, "launcher", "--daemonize")
+				// The launcher exited after its fork: its kept-open stat shows it dead.
+				writeFile(t, filepath.Join(root, "500", "stat"), "500 (launcher) X 0 -1 -1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 0 0 5500 1000 10\n")
+			},
+			how: "inferred: creator 500 (launcher, exited) from same command line", creator: 500,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			fakeProc(t, root, 1, 0, "init", "init")
+			w := startFake(t, root, Options{})
+			fakeDaemon(t, root, 500, 400, 1, "launcher", "--daemonize")
+			setLastPID(t, root, 500)
+			tick(t, w)
+			tc.stage(t, root)
+			setLastPID(t, root, 502)
+			w.out = nil
+			tick(t, w)
+			var started, daemonized *Event
+			for i, e := range w.out {
+				switch {
+				case e.PID == 502 && e.Kind == KindStarted:
+					started = &w.out[i]
+				case e.PID == 502 && e.Kind == KindDaemonized:
+					daemonized = &w.out[i]
+				}
+			}
+			if started == nil || daemonized == nil {
+				t.Fatalf("want started and daemonized for 502, got %+v", w.out)
+			}
+			for _, e := range []*Event{started, daemonized} {
+				if !strings.HasPrefix(e.ChainHow, tc.how) {
+					t.Errorf("%s: chain_how %q, want %q...", e.Kind, e.ChainHow, tc.how)
+				}
+				if len(e.Chain) == 0 || e.Chain[0].PID != tc.creator || e.Chain[0].Inferred != (tc.creator != 1) {
+					t.Errorf("%s: chain %+v, want %d first (inferred: %v)", e.Kind, e.Chain, tc.creator, tc.creator != 1)
+				}
+			}
+			if tc.creator == 500 && (len(started.Chain) < 2 || started.Chain[1].PID != 400 || started.Chain[1].Inferred) {
+				t.Errorf("chain %+v, want 500 (inferred) then 400 (seen)", started.Chain)
+			}
+		})
+	}
+}

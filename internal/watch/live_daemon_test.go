@@ -1,0 +1,148 @@
+package watch
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// waitTicks waits (generously, not as a timing assertion) until the watcher has ticked n more
+// times, so that what was found empty has been looked at again.
+func (r *recorder) waitTicks(t testing.TB, n int64) {
+	t.Helper()
+	want := r.ticks() + n
+	for deadline := time.Now().Add(60 * time.Second); r.ticks() < want; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the watcher did not tick %d times in 60 s", n)
+		}
+	}
+}
+
+// TestLiveMissedCounted starts 100 processes that exit at once. Whatever the scheduling, each
+// is either seen (a started event with its PID) or counted: the count of processes or threads
+// missed (or still to be looked at) is at least the number of them not seen, and they are all
+// among those counted as created.
+func TestLiveMissedCounted(t *testing.T) {
+	r := startWatch(t, Options{})
+	var pids []int
+	for range 100 {
+		c := exec.Command("/bin/true")
+		if err := c.Run(); err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, c.Process.Pid)
+	}
+	r.waitTicks(t, 3)
+	r.stop()
+	seen := 0
+	for _, pid := range pids {
+		if slices.ContainsFunc(r.events, func(e Event) bool { return e.Kind == KindStarted && e.PID == pid }) {
+			seen++
+		}
+	}
+	c := r.w.counts()
+	t.Logf("seen %d of our %d; counts %s", seen, len(pids), c)
+	if c.Created < int64(len(pids)) {
+		t.Errorf("created %d, want at least our %d processes", c.Created, len(pids))
+	}
+	if unseen := int64(len(pids) - seen); c.Missed+c.Pending < unseen {
+		t.Errorf("missed %d + pending %d, want at least the %d of ours not seen", c.Missed, c.Pending, unseen)
+	}
+	if c.Processes < int64(seen) {
+		t.Errorf("processes seen %d, want at least the %d of ours seen", c.Processes, seen)
+	}
+	last := r.events[len(r.events)-1]
+	if last.Kind != KindStats || last.Interval == nil {
+		t.Errorf("last event %+v, want the final stats", last)
+	}
+	if first := r.events[0]; first.Kind != KindWatching || first.Watching == nil || first.Watching.Processes == 0 {
+		t.Errorf("first event %+v, want watching with the processes it starts with", first)
+	}
+}
+
+// TestLiveDaemonized stages two real daemons: one made by a double fork that leaves it in a
+// session whose leader is gone (as start-stop-daemon --background does), one by setsid -f
+// (a fork, setsid, exec: it leads its own session). Whatever the watch saw of their
+// launchers, each is reported daemonized; and a chain it gives is right: when seen, it runs
+// through the launcher; when inferred, it names the launcher or a process of its chain.
+func TestLiveDaemonized(t *testing.T) {
+	setsid, err := exec.LookPath("setsid")
+	if err != nil {
+		t.Skip("no setsid")
+	}
+	for _, tc := range []struct {
+		name   string
+		script string
+		leads  bool
+	}{
+		{name: "double fork", script: setsid + ` sh -c "sleep M & exit 0" & wait`},
+		{name: "setsid -f", script: setsid + ` -f sleep M`, leads: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startWatch(t, Options{})
+			m := marker(t)
+			t.Cleanup(func() { killByCmdline(t, m) })
+			l := start(t, "sh", "-c", "sleep 0.05; "+strings.ReplaceAll(tc.script, "M", m))
+			// Seen before its exec, the daemon still shows its creator's command line, which
+			// holds the marker inside an argument.
+			dz := r.waitFor(t, "daemonized", func(e *Event) bool {
+				return e.Kind == KindDaemonized && strings.Contains(strings.Join(e.Cmdline, " "), m)
+			})
+			if leads := dz.NewSID == dz.PID || dz.Summary != "" && strings.Contains(dz.Summary, "leads session"); leads != tc.leads {
+				t.Errorf("daemonized %q: leads its session %v, want %v", dz.Summary, leads, tc.leads)
+			}
+			var chain []int
+			for _, a := range dz.Chain {
+				chain = append(chain, a.PID)
+			}
+			t.Logf("chain %v (%s)", chain, dz.ChainHow)
+			switch {
+			case dz.ChainHow == "seen":
+				if !slices.Contains(chain, l.Process.Pid) || !slices.Contains(chain, os.Getpid()) {
+					t.Errorf("seen chain %v does not run through the launcher %d and the test %d", chain, l.Process.Pid, os.Getpid())
+				}
+			case strings.HasPrefix(dz.ChainHow, "inferred:"):
+				if !slices.Contains(chain, l.Process.Pid) {
+					t.Errorf("inferred chain %v (%s) does not name the launcher %d", chain, dz.ChainHow, l.Process.Pid)
+				}
+			case !strings.HasPrefix(dz.ChainHow, "unknown"):
+				t.Errorf("chain_how %q, want seen, inferred: or unknown", dz.ChainHow)
+			}
+		})
+	}
+}
+
+// TestLiveWakeOnExecInWritableDir: the default directories include those anyone can write to
+// and run from, and an exec of a program copied there wakes the watch (an exec opens the
+// program: one IN_OPEN in its directory, all a static binary makes).
+func TestLiveWakeOnExecInWritableDir(t *testing.T) {
+	dirs := inotifyDirs(nil)
+	for _, d := range []string{"/tmp", "/var/tmp", "/dev/shm"} {
+		if r, err := filepath.EvalSymlinks(d); err == nil && !slices.Contains(dirs, r) {
+			t.Errorf("default inotify directories %v lack %s", dirs, r)
+		}
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("/bin/true")
+	if err != nil {
+		t.Skip("no /bin/true")
+	}
+	prog := filepath.Join(dir, "dropped")
+	if err := os.WriteFile(prog, src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := startWatch(t, Options{InotifyDirs: []string{dir}})
+	before := r.w.wakeups.Load()
+	if err := exec.Command(prog).Run(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); r.w.wakeups.Load() == before; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no inotify wake-up after running %s", prog)
+		}
+	}
+}
