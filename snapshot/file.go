@@ -102,7 +102,14 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		if first == 0 {
 			plain = 0
 		}
-		return decodeJSONFile(br, name, limit, plain)
+		s, err := decodeJSONFile(br, name, limit, plain)
+		if err == nil {
+			err = gzipTrailing(outer, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	data, err := readLimited(br, limit+1, first)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -114,10 +121,8 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 	if len(data) > limit {
 		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
 	}
-	if outer != nil {
-		if _, err := outer.Peek(1); err == nil {
-			return nil, fmt.Errorf("%s: %w: data after the end of the gzip stream", name, ErrInvalid)
-		}
+	if err := gzipTrailing(outer, name); err != nil {
+		return nil, err
 	}
 	if why := byteOrderMark(data); why != "" {
 		return nil, fmt.Errorf("%s: %w: %s; procsnap writes UTF-8 without one", name, ErrInvalid, why)
@@ -133,6 +138,18 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
+}
+
+// gzipTrailing reports data left in the compressed stream outer (nil when not gzip) after
+// the one gzip member procsnap writes.
+func gzipTrailing(outer *bufio.Reader, name string) error {
+	if outer == nil {
+		return nil
+	}
+	if _, err := outer.Peek(1); err == nil {
+		return fmt.Errorf("%s: %w: data after the end of the gzip stream", name, ErrInvalid)
+	}
+	return nil
 }
 
 // byteOrderMark names the byte-order mark data starts with, or "".

@@ -33,6 +33,8 @@ func TestLoadNamesTheForm(t *testing.T) {
 		{"UTF-8 byte-order mark", append([]byte{0xef, 0xbb, 0xbf}, valid...), "starts with a UTF-8 byte-order mark"},
 		{"UTF-16", utf16, "is UTF-16"},
 		{"gzip with trailing data", append(badsnap.Gzip(valid), "garbage after"...), "data after the end of the gzip stream"},
+		{"gzip JSON with trailing data", append(badsnap.Gzip([]byte(badsnap.ValidJSON)), "garbage"...), "data after the end of the gzip stream"},
+		{"JSON with a UTF-8 byte-order mark", append([]byte{0xef, 0xbb, 0xbf}, badsnap.ValidJSON...), "starts with a UTF-8 byte-order mark"},
 		{"two gzip members", append(badsnap.Gzip(valid), badsnap.Gzip(valid)...), "data after the end of the gzip stream"},
 		{"schema procsnap/v1.x", withSchema("procsnap/v1.x"), `"procsnap/v1.x" is not of the form procsnap/vMAJOR.MINOR`},
 		{"schema procsnap/v01.1", withSchema("procsnap/v01.1"), "is not of the form"},
