@@ -9,8 +9,11 @@ STATICCHECK_VERSION := v0.8.2
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS     := -X github.com/procsnap/procsnap/cmd.version=$(VERSION)
 FUZZTIME    ?= 10s
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: the binary, bash/zsh/fish completions and man pages.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
 
-.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke fuzz fuzz-short bench bench-quick bench-formats bench-watch clean
+.PHONY: all build run test check fmt vet staticcheck tidy fixtures unit smoke install install-check screens fuzz fuzz-short bench bench-quick bench-formats bench-watch clean
 
 all: build
 
@@ -20,7 +23,7 @@ build:
 run: build
 	./$(BIN) take
 
-test: check fixtures unit smoke fuzz-short
+test: check fixtures unit smoke install-check fuzz-short
 
 check: fmt vet staticcheck tidy
 
@@ -50,6 +53,27 @@ unit:
 
 smoke: build
 	./scripts/smoke.sh $(BIN)
+
+# The man pages are generated from the commands' help (cobra/doc) by scripts/genman.
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/procsnap
+	./$(BIN) completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/procsnap
+	./$(BIN) completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_procsnap
+	./$(BIN) completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/procsnap.fish
+	rm -rf bin/man && $(GO) run ./scripts/genman bin/man
+	install -m 0644 bin/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+# Installs into a temporary DESTDIR and checks what landed there.
+install-check:
+	./scripts/install_check.sh
+
+# The first screens of diff, log and ps at 80x24 and 200x50 in tmux (installs tmux if missing).
+screens: build
+	./scripts/screens.sh $(BIN)
 
 # make fuzz FUZZTIME=10m runs every fuzz target for that long, one after the other.
 fuzz:

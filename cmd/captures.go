@@ -24,6 +24,17 @@ func (o *captureSelect) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.host, "host", "", "capture directory: use the captures of `HOST` (needed when several hosts share the directory)")
 }
 
+// describe names the selection flags as given.
+func (o *captureSelect) describe() string {
+	var parts []string
+	for _, f := range []struct{ name, v string }{{"--since", o.since}, {"--from", o.from}, {"--to", o.to}, {"--host", o.host}} {
+		if f.v != "" {
+			parts = append(parts, fmt.Sprintf("%s %s", f.name, f.v))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 func (o *captureSelect) set() bool {
 	return o.since != "" || o.from != "" || o.to != "" || o.host != ""
 }

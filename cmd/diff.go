@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -21,6 +22,8 @@ type diffOptions struct {
 	exitCode  bool
 	force     bool
 	allStates bool
+	all       bool
+	table     tableFlags
 	captures  captureSelect
 }
 
@@ -32,6 +35,8 @@ func (o *diffOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when there are events, 0 when there are none (like git diff)")
 	f.BoolVar(&o.force, "force", false, "compare snapshots from different boots or PID namespaces anyway")
 	f.BoolVar(&o.allStates, "all-states", false, "report every state change, including R/S/D/I flips")
+	f.BoolVar(&o.all, "all", false, "list every fd event instead of folding them per process (table only)")
+	o.table.AddFlags(f)
 	o.captures.AddFlags(f)
 }
 
@@ -63,7 +68,10 @@ the latest one (or the last at or before --to). A note names the two files.`,
   procsnap diff /var/lib/procsnap                # the two latest captures
   procsnap diff /var/lib/procsnap --since 1h     # the capture of an hour ago vs the latest`,
 		Args: cobra.RangeArgs(1, 2),
-		RunE: func(c *cobra.Command, args []string) error { return runDiff(c.Context(), g, o, args, io.Out) },
+		RunE: func(c *cobra.Command, args []string) error {
+			o.table.columns = os.Getenv("COLUMNS")
+			return runDiff(c.Context(), g, o, args, io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
@@ -103,13 +111,21 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	}
 	res = res.Filter(o.kinds, o.pids)
 	res.Notes = append(picked, res.Notes...)
-	if err := writeDiff(out, a, b, res, o.format); err != nil {
+	if err := writeDiff(out, a, b, res, o.format, o.tableOptions(out)); err != nil {
 		return fmt.Errorf("writing diff: %w", err)
 	}
 	if o.exitCode && len(res.Events) > 0 {
 		return errDifferences
 	}
 	return nil
+}
+
+// tableOptions: the table is cut to the terminal, and fd events are folded unless --all or
+// --kind asked for events by kind.
+func (o *diffOptions) tableOptions(out io.Writer) render.TableOptions {
+	t := o.table.options(out)
+	t.All = o.all || len(o.kinds) > 0
+	return t
 }
 
 // loadBoth loads two snapshot files at once, one per core: loading is most of a diff's time.

@@ -20,8 +20,11 @@ func watchFormats() []string {
 }
 
 // writeDiff writes the events of res, the comparison of a and b, in format.
-func writeDiff(out io.Writer, a, b *snapshot.Snapshot, res *diff.Result, format string) error {
-	if !fleet.IsFormat(format) {
+func writeDiff(out io.Writer, a, b *snapshot.Snapshot, res *diff.Result, format string, t render.TableOptions) error {
+	switch {
+	case format == render.FormatTable:
+		return render.DiffTable(out, res, t)
+	case !fleet.IsFormat(format):
 		return render.Diff(out, res, format)
 	}
 	if res.Swapped {

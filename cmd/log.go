@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -22,6 +23,10 @@ type logOptions struct {
 	kinds     []string
 	pids      []int
 	allStates bool
+	all       bool
+	table     tableFlags
+	// progress is stderr: comparing captures shows progress there when it is a terminal.
+	progress io.Writer
 	// fleet, for --format ecs or ocsf, receives each interval's events as it is compared.
 	fleet *fleet.Encoder
 }
@@ -32,6 +37,8 @@ func (o *logOptions) AddFlags(c *cobra.Command) {
 	f.StringSliceVar(&o.kinds, "kind", nil, "show only events of these `KIND`s (comma-separated or repeated)")
 	f.IntSliceVar(&o.pids, "pid", nil, "show only events of this `PID` (repeatable)")
 	f.BoolVar(&o.allStates, "all-states", false, "report every state change, including R/S/D/I flips")
+	f.BoolVar(&o.all, "all", false, "list every fd event instead of folding them per process and interval (table only)")
+	o.table.AddFlags(f)
 	o.captures.AddFlags(f)
 }
 
@@ -51,7 +58,11 @@ a capture that cannot be read is skipped with a note. jsonl captures are not rea
   procsnap log /var/lib/procsnap --since 6h --kind became_zombie,reparented
   procsnap log /var/lib/procsnap --from "2026-11-24 01:00" --to "2026-11-24 02:00" --format jsonl`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error { return runLog(c.Context(), o, args[0], io.Out) },
+		RunE: func(c *cobra.Command, args []string) error {
+			o.table.columns = os.Getenv("COLUMNS")
+			o.progress = io.Err
+			return runLog(c.Context(), o, args[0], io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
@@ -78,6 +89,10 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 		return fmt.Errorf("%s: %w", dir, err)
 	}
 	if len(w) < 2 {
+		if o.captures.set() {
+			return fmt.Errorf("%s: %s leaves one capture (%s): %w to compare it with; a timeline needs two",
+				dir, o.captures.describe(), w[0].Name, snapshot.ErrNoCapture)
+		}
 		return fmt.Errorf("%s: %w to compare with %s: a timeline needs two", dir, snapshot.ErrNoCapture, w[0].Name)
 	}
 	if fleet.IsFormat(o.format) {
@@ -85,21 +100,29 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 			return err
 		}
 	}
-	ivs, err := o.timeline(ctx, w)
+	ivs, err := o.timeline(ctx, w, nil)
 	if err != nil || o.fleet != nil {
 		return err
+	}
+	if o.format == render.FormatTable {
+		t := o.table.options(out)
+		t.All = o.all || len(o.kinds) > 0
+		return render.TimelineTable(out, ivs, len(w), t)
 	}
 	return render.Timeline(out, ivs, len(w), o.format)
 }
 
 // timeline compares each consecutive pair of readable captures in w. Unreadable captures are
-// skipped with a note on the interval that spans them.
-func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]render.Interval, error) {
+// skipped with a note on the interval that spans them. keep, when set, receives every capture read.
+func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture, keep func(string, *snapshot.Snapshot)) ([]render.Interval, error) {
 	var ivs []render.Interval
 	var prev *snapshot.Snapshot
 	var prevFile string
 	var notes []string
-	for _, c := range w {
+	progress := render.NewProgress(o.progress, "comparing captures")
+	defer progress.Done()
+	for i, c := range w {
+		progress.Update(i, len(w))
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -107,6 +130,9 @@ func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture) ([]rend
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("skipped %s: %v", c.Name, err))
 			continue
+		}
+		if keep != nil {
+			keep(c.Name, s)
 		}
 		if prev != nil {
 			iv, err := o.interval(prev, s, prevFile, c.Name)
@@ -140,6 +166,7 @@ func (o *logOptions) interval(a, b *snapshot.Snapshot, aFile, bFile string) (ren
 			return render.Interval{}, ferr
 		}
 		res.Events = []diff.Event{}
+		res.Zombies = diff.ZombieReport{Summary: "not compared: " + err.Error()}
 		res.Notes = []string{"no events: " + err.Error()}
 		return render.Interval{AFile: aFile, BFile: bFile, Result: *res}, nil
 	}

@@ -3,9 +3,11 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -57,6 +59,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) ExitCode {
 	return exitCodeFor(err, stderr)
 }
 
+// Root returns procsnap's command tree wired to the standard streams, for tools that document
+// it (the man page generator); it runs nothing.
+func Root() *cobra.Command {
+	return newRootCommand(IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+}
+
 func newRootCommand(io IO) *cobra.Command {
 	g := &globalOptions{stdin: io.In}
 	root := &cobra.Command{
@@ -72,7 +80,7 @@ records what it could not read and why, and explains what changed between two ph
 	root.SetErr(io.Err)
 	root.PersistentFlags().StringVar(&g.procRoot, "proc", snapshot.DefaultRoot,
 		"the proc filesystem to read (a container's /proc, or a fixture tree)")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{plainFlagError(err)} })
 	root.AddCommand(
 		newTakeCommand(g, io),
 		newTreeCommand(g, io),
@@ -80,11 +88,15 @@ records what it could not read and why, and explains what changed between two ph
 		newDiffCommand(g, io),
 		newLsCommand(io),
 		newLogCommand(io),
+		newReportCommand(io),
 		newWatchCommand(g, io),
 		newMetricsCommand(g, io),
 		newVersionCommand(io),
 		newValidateCommand(g, io),
 	)
+	registerCompletions(root)
+	root.Args = unknownCommand
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	for _, c := range root.Commands() {
 		addExitStatus(c)
 	}
@@ -109,4 +121,39 @@ func addExitStatus(c *cobra.Command) {
 		}
 		return nil
 	}
+}
+
+// unknownCommand refuses any argument to procsnap itself: it is a mistyped command (exit 2,
+// with the nearest commands), never help and success, so a typo in a cron line does not pass.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %s?", strings.Join(s, " or "))
+	}
+	return errors.New(msg)
+}
+
+// flagValueError matches pflag's message for a value it could not parse.
+var flagValueError = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-., )?(--[^"]+)" flag: (.*)$`)
+
+// plainFlagError rewrites pflag's "invalid argument "abc" for "-p, --pid" flag: strconv.Atoi:
+// parsing "abc": invalid syntax" as "--pid "abc": not a number": the user's input, not Go's.
+func plainFlagError(err error) error {
+	m := flagValueError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	want := "not a valid value"
+	switch {
+	case strings.Contains(m[3], "ParseBool"):
+		want = "want true or false"
+	case strings.Contains(m[3], "strconv."):
+		want = "not a number"
+	case strings.Contains(m[3], "time:"):
+		want = "not a duration (want 90s, 45m, 6h)"
+	}
+	return fmt.Errorf("%s %q: %s", m[2], m[1], want)
 }

@@ -33,6 +33,8 @@ type takeOptions struct {
 	redact   bool
 	// redactPatterns are user patterns for --redact-pattern (they imply --redact).
 	redactPatterns []string
+	// progress is stderr: the read shows progress there when it is a terminal.
+	progress io.Writer
 }
 
 func (o *takeOptions) AddFlags(c *cobra.Command) {
@@ -89,7 +91,10 @@ CAPTURE DIRECTORIES (cron, systemd timers)
   procsnap take --redact --redact-pattern 'sk_live_\w+' -o /tmp/snap.yaml
   procsnap take --dir /var/lib/procsnap --compress --keep 288 --max-age 7d
   procsnap take --format jsonl | vector ...   # one JSON object per process`,
-		RunE: func(c *cobra.Command, _ []string) error { return runTake(c.Context(), g, o, io.Out, io.Err) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.progress = io.Err
+			return runTake(c.Context(), g, o, io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
@@ -105,7 +110,9 @@ type takeTarget struct {
 	redact *snapshot.Redactor
 }
 
-func (o *takeOptions) target() (takeTarget, error) {
+// target decides where take writes; stdoutTTY says whether stdout is a terminal (gzip data is
+// not written to one, as gzip refuses).
+func (o *takeOptions) target(stdoutTTY bool) (takeTarget, error) {
 	t := takeTarget{format: o.format, dir: o.dir, gz: o.compress}
 	switch o.format {
 	case "", snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL:
@@ -133,6 +140,12 @@ func (o *takeOptions) target() (takeTarget, error) {
 	}
 	if t.file != "" && o.compress && !strings.HasSuffix(t.file, ".gz") {
 		return t, usageErrorf("--compress with -o %s: name the file .gz", t.file)
+	}
+	if t.file == "" && t.dir == "" && o.compress && stdoutTTY {
+		return t, usageErrorf("--compress: compressed data not written to a terminal; use -o FILE.gz or a pipe")
+	}
+	if err := checkExtension(t.file, o.format); err != nil {
+		return t, err
 	}
 	if o.keep < 0 {
 		return t, usageErrorf("--keep %d: want a positive number of captures", o.keep)
@@ -162,16 +175,21 @@ func (o *takeOptions) target() (takeTarget, error) {
 	return t, nil
 }
 
-func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out, errOut io.Writer) error {
-	t, err := o.target()
+func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Writer) error {
+	t, err := o.target(render.IsTerminal(out))
 	if err != nil {
 		return err
 	}
+	progress := render.NewProgress(o.progress, "reading processes")
 	s, err := snapshot.Take(ctx, snapshot.TakeOptions{
 		Root: g.procRoot, NoFDs: o.noFDs, NoStack: o.noStack, PIDs: o.pids, Version: Version(),
-		Redact: t.redact,
+		Redact: t.redact, Progress: progress.Update,
 	})
+	progress.Done()
 	if err != nil {
+		return err
+	}
+	if err := missingPIDs(s, o.pids); err != nil {
 		return err
 	}
 	var written string
@@ -187,10 +205,10 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out, errOut 
 			return err
 		}
 		written = res.Path
-		if res.Future > 0 || ((o.verbose || render.IsTerminal(out)) && len(res.Pruned) > 0) {
+		if o.progress != nil && (res.Future > 0 || ((o.verbose || render.IsTerminal(out)) && len(res.Pruned) > 0)) {
 			// On stderr: stdout holds the path alone, for scripts; a future-dated name is
 			// worth a cron mail even when take is otherwise silent.
-			if err := render.Retention(errOut, res.Pruned, res.Future); err != nil {
+			if err := render.Retention(o.progress, res.Pruned, res.Future); err != nil {
 				return err
 			}
 		}
@@ -233,4 +251,38 @@ func outputError(path string, err error) error {
 		return usageErrorf("%s appeared while the snapshot was taken; not replaced (use --force): %w", path, err)
 	}
 	return fmt.Errorf("writing %s: %w", path, err)
+}
+
+// checkExtension refuses an -o name whose extension says another format than --format
+// (-o snap.json --format yaml): the file would lie about its content.
+func checkExtension(file, format string) error {
+	if file == "" || format == "" {
+		return nil
+	}
+	if ext, _ := snapshot.FormatFromPath(file); ext != "" && ext != format {
+		return usageErrorf("-o %s is named .%s but --format is %s: rename the file or drop --format", file, ext, format)
+	}
+	return nil
+}
+
+// missingPIDs refuses a --pid snapshot that lacks a requested process (nothing is written),
+// naming each with the reason it was not recorded.
+func missingPIDs(s *snapshot.Snapshot, pids []int) error {
+	var missing []string
+	for _, pid := range pids {
+		if s.Find(pid) != nil {
+			continue
+		}
+		why := "no such process"
+		for _, sk := range s.Header.Skipped {
+			if sk.PID == pid && sk.Reason != snapshot.ReasonVanished {
+				why = sk.Reason
+			}
+		}
+		missing = append(missing, fmt.Sprintf("--pid %d: %s", pid, why))
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return inputError{fmt.Errorf("%s; nothing written", strings.Join(missing, "; "))}
 }

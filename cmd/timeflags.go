@@ -29,7 +29,7 @@ func parseAge(s string) (time.Duration, error) {
 		d, err = time.ParseDuration(s)
 	}
 	if err != nil {
-		return 0, err
+		return 0, errors.New("not a duration (want 90s, 45m, 6h, 2d or 1w)")
 	}
 	if d <= 0 {
 		return 0, errors.New("want a positive duration")

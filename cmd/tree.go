@@ -12,6 +12,7 @@ import (
 
 type treeOptions struct {
 	sessions bool
+	kthreads bool
 	format   string
 	view     viewOptions
 }
@@ -20,6 +21,7 @@ func (o *treeOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
 	f.BoolVar(&o.sessions, "sessions", false, "group by session, then process group, then parent tree")
 	f.StringVar(&o.format, "format", "text", "text or json")
+	f.BoolVar(&o.kthreads, "kthreads", false, "show kernel threads (hidden by default, with a line saying how many)")
 	o.view.AddFlags(c)
 }
 
@@ -43,7 +45,8 @@ session, the kernel's rule), then shown as the parent tree inside the group.
 
 Filters keep the matching processes and, marked "ancestor of a match", their ancestors. Colour is
 used only when the output is a terminal and NO_COLOR is empty. The live system is read without
-file descriptors or kernel stacks.`,
+file descriptors or kernel stacks. Kernel threads are hidden (a last line says how many):
+--kthreads shows them; the kernel's session 0 comes last.`,
 		Example: `  procsnap tree                           # this host, parent tree
   procsnap tree --sessions                # sessions → groups → processes
   procsnap tree --sessions before.yaml.gz # a saved snapshot
@@ -71,18 +74,28 @@ func runTree(ctx context.Context, g *globalOptions, o *treeOptions, args []strin
 	if err != nil {
 		return err
 	}
+	o.view.noKthreads = !o.kthreads
 	full, shown, err := o.view.forest(s)
 	if err != nil {
 		return err
+	}
+	hidden := 0
+	if !o.kthreads {
+		hidden = full.Kthreads() - shown.Kthreads()
 	}
 	st := render.AutoStyle(out, o.view.noColor)
 	switch {
 	case o.sessions && o.format == "json":
 		return render.WriteSessionsJSON(out, render.BuildSessions(full, shown))
 	case o.sessions:
-		return render.WriteSessions(out, render.BuildSessions(full, shown), st)
+		err = render.WriteSessions(out, render.BuildSessions(full, shown), st)
 	case o.format == "json":
 		return render.WriteTreeJSON(out, shown)
+	default:
+		err = render.WriteTree(out, shown, st)
 	}
-	return render.WriteTree(out, shown, st)
+	if err != nil {
+		return err
+	}
+	return render.WriteKthreadsHidden(out, hidden)
 }

@@ -166,7 +166,7 @@ func TestPSFDsLive(t *testing.T) {
 	}
 	daemon, _ := stage.DoubleFork(t)
 	var out bytes.Buffer
-	o := &psOptions{columns: "pid,fds", sort: "pid", format: "json", view: viewOptions{pid: daemon.PID}}
+	o := &psOptions{columns: "pid,fds", sort: "pid", format: "json", pids: []int{daemon.PID}}
 	if err := runPS(context.Background(), &globalOptions{procRoot: "/proc"}, o, nil, &out); err != nil {
 		t.Fatal(err)
 	}

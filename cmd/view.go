@@ -2,8 +2,11 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os/user"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +21,8 @@ type viewOptions struct {
 	comms []string
 	// noColor is the value of NO_COLOR; RunE reads the environment, tests set it.
 	noColor string
+	// noKthreads hides kernel threads (tree without --kthreads).
+	noKthreads bool
 }
 
 func (o *viewOptions) AddFlags(c *cobra.Command) {
@@ -30,7 +35,7 @@ func (o *viewOptions) AddFlags(c *cobra.Command) {
 // filter resolves user names (through os/user, i.e. this host's /etc/passwd, even for a snapshot
 // of another host) and checks the patterns.
 func (o *viewOptions) filter() (render.Filter, error) {
-	flt := render.Filter{PID: o.pid, Comms: o.comms}
+	flt := render.Filter{PID: o.pid, Comms: o.comms, NoKthreads: o.noKthreads}
 	if o.pid < 0 {
 		return flt, usageErrorf("--pid %d: want a positive PID", o.pid)
 	}
@@ -53,7 +58,10 @@ func resolveUser(name string) (int, error) {
 	}
 	u, err := user.Lookup(name)
 	if err != nil {
-		return 0, usageErrorf("--user %q: %w", name, err)
+		if errors.As(err, new(user.UnknownUserError)) {
+			return 0, usageErrorf("--user %q: no such user on this host", name)
+		}
+		return 0, usageErrorf("--user %q: cannot look the user up: %w", name, err)
 	}
 	uid, err := strconv.Atoi(u.Uid)
 	if err != nil {
@@ -89,5 +97,23 @@ func (o *viewOptions) forest(s *snapshot.Snapshot) (full, shown *render.Forest, 
 	if err != nil {
 		return nil, nil, inputError{err}
 	}
+	if len(shown.Roots) == 0 && !flt.IsZero() {
+		return nil, nil, inputError{fmt.Errorf("%w %s", render.ErrNoMatch, o.describe())}
+	}
 	return full, shown, nil
+}
+
+// describe names the filters as the user gave them.
+func (o *viewOptions) describe() string {
+	var parts []string
+	if o.pid != 0 {
+		parts = append(parts, fmt.Sprintf("--pid %d", o.pid))
+	}
+	for _, u := range o.users {
+		parts = append(parts, "--user "+u)
+	}
+	for _, c := range o.comms {
+		parts = append(parts, "--comm "+c)
+	}
+	return strings.Join(parts, " and ")
 }

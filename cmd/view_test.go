@@ -101,3 +101,37 @@ func TestHelpHasExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeKthreads: kernel threads are hidden by default with a line saying how many, shown
+// with --kthreads, and the kernel's session 0 comes last.
+func TestTreeKthreads(t *testing.T) {
+	cases := []struct {
+		name     string
+		args     []string
+		lastLine string
+		has      bool // output shows kthreadd
+	}{
+		{"tree hides", []string{"tree", fixture}, "(2 kernel threads hidden; --kthreads shows them)", false},
+		{"sessions hides", []string{"tree", "--sessions", fixture}, "(2 kernel threads hidden; --kthreads shows them)", false},
+		{"tree --kthreads", []string{"tree", "--kthreads", fixture}, "", true},
+		{"sessions --kthreads, kernel last", []string{"tree", "--sessions", "--kthreads", fixture}, "    └── 3 kworker/0:0 I [kernel thread]", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := run(t, tc.args...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if last := lines[len(lines)-1]; tc.lastLine != "" && last != tc.lastLine {
+				t.Errorf("last line %q, want %q", last, tc.lastLine)
+			}
+			if got := strings.Contains(out, "kthreadd"); got != tc.has {
+				t.Errorf("shows kthreadd = %v, want %v:\n%s", got, tc.has, out)
+			}
+			if strings.Contains(out, "hidden") == tc.has {
+				t.Errorf("hidden line with --kthreads or missing without:\n%s", out)
+			}
+		})
+	}
+}

@@ -265,6 +265,9 @@ func (c *comparer) gone(pa *snapshot.Process) {
 // emit adds an event about p, filling the identity fields.
 func (c *comparer) emit(p *snapshot.Process, e Event) {
 	e.PID, e.StartTicks, e.Comm = p.PID, p.StartTicks, p.Comm
+	if e.Cmdline == nil && !IsFDKind(e.Kind) {
+		e.Cmdline = p.Cmdline // enough to tell "sleep 400" from "sleep 401"
+	}
 	c.res.Events = append(c.res.Events, e)
 }
 

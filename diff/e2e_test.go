@@ -266,6 +266,7 @@ func TestEndToEnd(t *testing.T) {
 	checkReparent(t, res, sc.subOrphan, sc.subMid, sc.sub.pid)
 	checkEvidence(t, res, b, sc)
 	checkZombies(t, res, sc.zparent.PID, sc.zombies)
+	checkFindings(t, res, sc)
 }
 
 // TestEndToEndInContainer runs TestEndToEnd again inside a new PID namespace with its own /proc,

@@ -86,8 +86,11 @@ type Event struct {
 	OldCmdline []string `yaml:"old_cmdline,omitempty" json:"old_cmdline,omitempty"`
 	NewCmdline []string `yaml:"new_cmdline,omitempty" json:"new_cmdline,omitempty"`
 	// started, exited, became_zombie, reaped, daemonized: the parent at the time.
-	PPID    int      `yaml:"ppid,omitempty" json:"ppid,omitempty"`
-	Exe     string   `yaml:"exe,omitempty" json:"exe,omitempty"`
+	PPID int `yaml:"ppid,omitempty" json:"ppid,omitempty"`
+	// started, pid_reused: the executable.
+	Exe string `yaml:"exe,omitempty" json:"exe,omitempty"`
+	// Every kind but the fd events: the process's command line (in B; in A for exited and
+	// reaped), enough to tell "sleep 400" from "sleep 401".
 	Cmdline []string `yaml:"cmdline,omitempty" json:"cmdline,omitempty"`
 	// reparented.
 	OldPPID         int   `yaml:"old_ppid,omitempty" json:"old_ppid,omitempty"`

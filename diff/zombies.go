@@ -32,8 +32,10 @@ type ZombieParent struct {
 	PID        int    `yaml:"pid" json:"pid"`
 	StartTicks uint64 `yaml:"start_ticks,omitempty" json:"start_ticks,omitempty"`
 	Comm       string `yaml:"comm" json:"comm"`
-	State      string `yaml:"state,omitempty" json:"state,omitempty"`
-	Wchan      string `yaml:"wchan,omitempty" json:"wchan,omitempty"`
+	// Cmdline is the parent's command line in B.
+	Cmdline []string `yaml:"cmdline,omitempty" json:"cmdline,omitempty"`
+	State   string   `yaml:"state,omitempty" json:"state,omitempty"`
+	Wchan   string   `yaml:"wchan,omitempty" json:"wchan,omitempty"`
 	// SigChld is the parent's SIGCHLD disposition: default, ignore or handler ("" if unread).
 	SigChld string `yaml:"sigchld,omitempty" json:"sigchld,omitempty"`
 	Zombies int    `yaml:"zombies" json:"zombies"`
@@ -65,6 +67,7 @@ func (c *comparer) zombieReport() ZombieReport {
 			zp = &ZombieParent{PID: z.PPID}
 			if p := c.b.Find(z.PPID); p != nil {
 				zp.StartTicks, zp.Comm, zp.State, zp.Wchan, zp.SigChld = p.StartTicks, p.Comm, p.State, p.Wchan, p.SigChld
+				zp.Cmdline = p.Cmdline
 			}
 			parents[z.PPID] = zp
 		}

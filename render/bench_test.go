@@ -54,7 +54,7 @@ func BenchmarkPSTable(b *testing.B) {
 	}
 	for b.Loop() {
 		rows := Rows(f, keys, false)
-		if err := WritePSTable(io.Discard, rows, cols); err != nil {
+		if err := WritePSTable(io.Discard, rows, cols, TableOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"slices"
 )
@@ -18,6 +19,8 @@ type Filter struct {
 	UIDs []int
 	// Comms keeps processes whose comm matches one of these shell patterns (path.Match).
 	Comms []string
+	// NoKthreads leaves kernel threads out (tree hides them unless --kthreads).
+	NoKthreads bool
 }
 
 // Validate reports a malformed comm pattern.
@@ -35,6 +38,9 @@ func (flt Filter) IsZero() bool { return flt.PID == 0 && len(flt.UIDs) == 0 && l
 
 // Match reports whether n passes the uid and comm filters (not the PID one).
 func (flt Filter) Match(n *Node) bool {
+	if flt.NoKthreads && n.Has(MarkKthread) {
+		return false
+	}
 	if len(flt.UIDs) > 0 && !slices.Contains(flt.UIDs, n.UID) {
 		return false
 	}
@@ -108,4 +114,24 @@ func (f *Forest) copyNode(n *Node, context bool) *Node {
 	c.Children, c.parent, c.Context = nil, nil, context
 	f.nodes[c.PID] = &c
 	return &c
+}
+
+// Kthreads counts the kernel threads of f.
+func (f *Forest) Kthreads() int {
+	n := 0
+	f.Walk(func(x *Node, _ int) {
+		if x.Has(MarkKthread) {
+			n++
+		}
+	})
+	return n
+}
+
+// WriteKthreadsHidden writes the line saying how many kernel threads a view left out.
+func WriteKthreadsHidden(w io.Writer, n int) error {
+	if n == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "(%s hidden; --kthreads shows them)\n", plural(n, "kernel thread", "kernel threads"))
+	return err
 }

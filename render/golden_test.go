@@ -71,7 +71,7 @@ func TestGolden(t *testing.T) {
 			case "yaml":
 				return WritePSYAML(b, rows, cols)
 			}
-			return WritePSTable(b, rows, cols)
+			return WritePSTable(b, rows, cols, TableOptions{})
 		}
 	}
 	sessions := func(st Style) func(*bytes.Buffer, *Forest) error {
@@ -101,7 +101,7 @@ func TestGolden(t *testing.T) {
 				return err
 			}
 			rows := Rows(f, keys, false)
-			return WritePSTable(b, rows, Columns)
+			return WritePSTable(b, rows, Columns, TableOptions{})
 		}},
 		{"ps_yaml", Filter{Comms: []string{"defunct", "daemon"}}, ps("yaml", "pid,ppid,stat,fds,markers,comm", "-fds")},
 	}

@@ -2,58 +2,27 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"gopkg.in/yaml.v3"
 )
 
-// WritePSTable writes rows as a plain, borderless table like ps prints, without trailing blanks.
-func WritePSTable(w io.Writer, rows []*Row, cols []Column) error {
-	var buf bytes.Buffer
-	t := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleNone),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
-	)
-	header := make([]any, len(cols))
+// WritePSTable writes rows as a plain, borderless table like ps prints, without trailing
+// blanks, cut to o.Width (the last column, usually the command, first).
+func WritePSTable(w io.Writer, rows []*Row, cols []Column, o TableOptions) error {
+	header := make([]string, len(cols))
 	for i, c := range cols {
 		header[i] = c.Header
 	}
-	t.Header(header...)
-	for _, r := range rows {
-		cells := make([]string, len(cols))
-		for i, c := range cols {
-			cells[i] = c.text(r)
-		}
-		if err := t.Append(cells); err != nil {
-			return err
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = make([]string, len(cols))
+		for j, c := range cols {
+			cells[i][j] = c.text(r)
 		}
 	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(w)
-	for line := range bytes.Lines(buf.Bytes()) {
-		bw.Write(bytes.TrimRight(line, " \n"))
-		bw.WriteByte('\n')
-	}
-	return bw.Flush()
+	return plainTable(w, header, cells, o)
 }
 
 // WritePSJSON writes rows as a JSON array of objects whose keys are the column names, in

@@ -85,7 +85,16 @@ func BuildSessions(full, shown *Forest) []*Session {
 		}
 		out = append(out, s)
 	}
-	slices.SortFunc(out, func(a, b *Session) int { return cmp.Compare(a.SID, b.SID) })
+	// The kernel's session 0 (kernel threads) goes last: it is rarely what one looks for.
+	kernelLast := func(s *Session) int {
+		if s.SID == 0 {
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(out, func(a, b *Session) int {
+		return cmp.Or(cmp.Compare(kernelLast(a), kernelLast(b)), cmp.Compare(a.SID, b.SID))
+	})
 	return out
 }
 

@@ -5,32 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // openPTY returns the slave side of a new pseudo-terminal, or skips the test.
 func openPTY(tb testing.TB) *os.File {
 	tb.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		tb.Skipf("no pty: %v", err)
-	}
-	tb.Cleanup(func() { m.Close() })
-	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
-	if err == nil {
-		err = unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0)
-	}
-	if err != nil {
-		tb.Fatalf("pty: %v", err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		tb.Fatalf("pty: %v", err)
-	}
-	tb.Cleanup(func() { s.Close() })
+	_, s := openPTYPair(tb)
 	return s
 }
 

@@ -2,13 +2,13 @@ package render
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
+	"slices"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
 	"gopkg.in/yaml.v3"
 
 	"github.com/procsnap/procsnap/diff"
@@ -36,7 +36,7 @@ func Timeline(w io.Writer, ivs []Interval, captures int, format string) error {
 	var err error
 	switch format {
 	case FormatTable, "":
-		err = timelineTable(bw, ivs, captures)
+		err = timelineTable(bw, ivs, captures, TableOptions{})
 	case FormatYAML:
 		enc := yaml.NewEncoder(bw)
 		enc.SetIndent(2)
@@ -65,38 +65,97 @@ func nonNil(ivs []Interval) []Interval {
 	return ivs
 }
 
-func timelineTable(w io.Writer, ivs []Interval, captures int) error {
-	events := 0
-	for _, iv := range ivs {
-		events += len(iv.Events)
+// TimelineTable writes the human view of a timeline, the answer first: notes, event counts by
+// kind over every interval, the findings (each process and category once, from the last
+// interval that showed it, with that capture's time), then every event in time order with its
+// interval, descriptor events folded per process and interval unless o.All.
+func TimelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := timelineTable(bw, ivs, captures, o); err != nil {
+		return err
 	}
-	timelineNotes(w, ivs)
-	if events > 0 {
-		t := tablewriter.NewTable(w)
-		t.Header("SINCE", "BY", "PID", "COMM", "EVENT", "SUMMARY")
-		for _, iv := range ivs {
-			since, by := logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt)
-			for _, e := range iv.Events {
-				if err := t.Append([]string{since, by, strconv.Itoa(e.PID), e.Comm, e.Kind, e.Summary}); err != nil {
-					return err
-				}
-			}
+	return bw.Flush()
+}
+
+func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
+	notes := timelineNotes(w, ivs, o.Width)
+	var events []diff.Event
+	var spans [][2]string
+	for i := range ivs {
+		iv := &ivs[i]
+		since, by := logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt)
+		for _, e := range iv.Events {
+			events = append(events, e)
+			spans = append(spans, [2]string{since, by})
 		}
-		if err := t.Render(); err != nil {
+	}
+	sum, plain, times := TimelineFindings(ivs)
+	used := notes + writeCounts(w, sum, o.Width)
+	if err := findingsSection(w, plain, times, o, used); err != nil {
+		return err
+	}
+	if len(events) > 0 {
+		fmt.Fprintln(w)
+		span := func(i int) (string, string) { return spans[i][0], spans[i][1] }
+		if err := writeEvents(w, span, events, o); err != nil {
 			return err
 		}
 	}
-	span := ""
+	period := ""
 	if len(ivs) > 0 {
-		span = fmt.Sprintf(", %s to %s", logStamp(ivs[0].A.TakenAt), logStamp(ivs[len(ivs)-1].B.TakenAt))
+		period = fmt.Sprintf(", %s to %s", logStamp(ivs[0].A.TakenAt), logStamp(ivs[len(ivs)-1].B.TakenAt))
 	}
-	_, err := fmt.Fprintf(w, "%d events in %d intervals between %d captures%s\n", events, len(ivs), captures, span)
+	_, err := fmt.Fprintf(w, "%d events in %d intervals between %d captures%s\n", len(events), len(ivs), captures, period)
 	return err
+}
+
+// TimelineFindings summarises each interval (diff.Summarize) and merges the summaries: the
+// counts add up, and the findings keep the rank of diff.Summarize, then time order, each with
+// the time of the capture that showed it last (a parent still not reaping is named once).
+func TimelineFindings(ivs []Interval) (sum diff.Summary, fs []diff.Finding, by []time.Time) {
+	var tf []timedFinding
+	for i := range ivs {
+		s := diff.Summarize(&ivs[i].Result)
+		sum.Merge(s)
+		tf = mergeTimed(tf, s.Findings, ivs[i].B.TakenAt)
+	}
+	fs, by = make([]diff.Finding, len(tf)), make([]time.Time, len(tf))
+	for i, f := range tf {
+		fs[i], by[i] = f.Finding, f.by
+	}
+	return sum, fs, by
+}
+
+// mergeTimed adds the findings of one interval, taken at by, replacing an earlier finding of
+// the same process and category (a parent still not reaping is named once, with its last
+// time), and keeps them ranked as diff.Summarize does, then in time order.
+func mergeTimed(fs []timedFinding, add []diff.Finding, by time.Time) []timedFinding {
+	key := func(f diff.Finding) string {
+		k := f.Kind
+		if k == diff.FindingZombies {
+			k = diff.FindingNotReaping
+		}
+		return fmt.Sprintf("%s/%d/%d", k, f.PID, f.StartTicks)
+	}
+	drop := map[string]bool{}
+	for _, f := range add {
+		drop[key(f)] = true
+	}
+	out := slices.DeleteFunc(fs, func(f timedFinding) bool { return drop[key(f.Finding)] })
+	for _, f := range add {
+		out = append(out, timedFinding{f, by})
+	}
+	slices.SortStableFunc(out, func(x, y timedFinding) int {
+		return cmp.Or(cmp.Compare(slices.Index(diff.FindingKinds, x.Kind), slices.Index(diff.FindingKinds, y.Kind)),
+			x.by.Compare(y.by), cmp.Compare(x.PID, y.PID))
+	})
+	return out
 }
 
 // timelineNotes prints each distinct note once: with its interval when it concerns one, with a
 // count when it recurs (such as --no-fds on every capture).
-func timelineNotes(w io.Writer, ivs []Interval) {
+func timelineNotes(w io.Writer, ivs []Interval, width int) int {
+	lines := 0
 	count := map[string]int{}
 	for _, iv := range ivs {
 		for _, n := range iv.Notes {
@@ -107,13 +166,16 @@ func timelineNotes(w io.Writer, ivs []Interval) {
 		for _, n := range iv.Notes {
 			switch c := count[n]; {
 			case c == 1:
-				fmt.Fprintf(w, "note: %s → %s: %s\n", logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt), n)
+				writeCut(w, fmt.Sprintf("note: %s → %s: %s", logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt), n), width)
+				lines++
 			case c > 1:
-				fmt.Fprintf(w, "note: in %d intervals: %s\n", c, n)
+				writeCut(w, fmt.Sprintf("note: in %d intervals: %s", c, n), width)
+				lines++
 				count[n] = 0
 			}
 		}
 	}
+	return lines
 }
 
 func timelineJSONL(w io.Writer, ivs []Interval) error {

@@ -29,6 +29,9 @@ type TakeOptions struct {
 	Now func() time.Time
 	// Redact, when set, removes secrets from every record before Take returns.
 	Redact *Redactor
+	// Progress, when set, is called from the reading goroutines as processes are read, with
+	// the number read so far and the number listed. It must be safe for concurrent use.
+	Progress func(done, total int)
 }
 
 // Take photographs every process visible under opts.Root. Per-process and per-field read

@@ -18,7 +18,7 @@ func readAll(ctx context.Context, root string, btime uint64, opts *TakeOptions, 
 	procs := make([]Process, len(pids))
 	reasons := make([]string, len(pids))
 	workers := min(runtime.GOMAXPROCS(0), maxReaders, max(len(pids)/64, 1))
-	var next atomic.Int64
+	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -30,8 +30,12 @@ func readAll(ctx context.Context, root string, btime uint64, opts *TakeOptions, 
 				if i >= len(pids) {
 					return
 				}
-				for j := i; j < min(i+16, len(pids)); j++ {
+				end := min(i+16, len(pids))
+				for j := i; j < end; j++ {
 					procs[j], reasons[j] = r.readProcess(pids[j])
+				}
+				if opts.Progress != nil {
+					opts.Progress(int(done.Add(int64(end-i))), len(pids))
 				}
 			}
 		}()

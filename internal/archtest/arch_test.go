@@ -5,7 +5,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +24,14 @@ var forbidden = map[string][]string{
 	"render":   {module + "/cmd", module + "/fixtures", "github.com/spf13/cobra"},
 	"internal": {module + "/cmd", module + "/fixtures", "github.com/spf13/cobra"},
 	"cmd":      {module + "/fixtures"},
+}
+
+// forbiddenIn adds bans for one package directory, on top of its top-level directory's.
+var forbiddenIn = map[string][]string{
+	// The HTML report draws what diff decided: it never reads /proc or files, never fetches,
+	// and has no table or YAML output.
+	"render/report": {module + "/internal", "net", "net/http", "os/exec",
+		"github.com/olekukonko/tablewriter", "gopkg.in/yaml.v3", "github.com/prometheus/procfs"},
 }
 
 // toolDirs hold test helpers and benchmark drivers, which may run programs and print.
@@ -98,7 +108,7 @@ func imports(f *ast.File) []string {
 
 func TestImportDirection(t *testing.T) {
 	for _, f := range sources(t) {
-		bans := forbidden[topDir(f.path)]
+		bans := slices.Concat(forbidden[topDir(f.path)], forbiddenIn[path.Dir(f.path)])
 		for _, imp := range imports(f.ast) {
 			for _, ban := range bans {
 				if imp == ban || strings.HasPrefix(imp, ban+"/") {
