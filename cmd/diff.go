@@ -91,11 +91,11 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 	}
 	var a, b *snapshot.Snapshot
 	if len(args) == 2 {
-		if a, b, err = loadBoth(args[0], args[1]); err != nil {
+		if a, b, err = loadBoth(g, args[0], args[1]); err != nil {
 			return err
 		}
 	} else {
-		if a, err = loadSnapshot(args[0]); err != nil {
+		if a, err = loadSnapshot(g, args[0]); err != nil {
 			return err
 		}
 		// Live: read what A recorded, and no kernel stacks (diff does not use them).
@@ -130,14 +130,17 @@ func (o *diffOptions) tableOptions(out io.Writer) render.TableOptions {
 
 // loadBoth loads two snapshot files at once, one per core: loading is most of a diff's time.
 // A's error is reported before B's, as when they were loaded one after the other.
-func loadBoth(pathA, pathB string) (a, b *snapshot.Snapshot, err error) {
+func loadBoth(g *globalOptions, pathA, pathB string) (a, b *snapshot.Snapshot, err error) {
+	if pathA == "-" && pathB == "-" {
+		return nil, nil, usageErrorf("- names standard input for one snapshot only")
+	}
 	var errB error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		b, errB = loadSnapshot(pathB)
+		b, errB = loadSnapshot(g, pathB)
 	}()
-	a, err = loadSnapshot(pathA)
+	a, err = loadSnapshot(g, pathA)
 	<-done
 	if err == nil {
 		err = errB
@@ -148,8 +151,8 @@ func loadBoth(pathA, pathB string) (a, b *snapshot.Snapshot, err error) {
 	return a, b, nil
 }
 
-func loadSnapshot(path string) (*snapshot.Snapshot, error) {
-	s, err := snapshot.Load(path)
+func loadSnapshot(g *globalOptions, path string) (*snapshot.Snapshot, error) {
+	s, err := g.load(path)
 	if err != nil {
 		return nil, inputError{err}
 	}

@@ -29,7 +29,7 @@ func TestDiffUnprivileged(t *testing.T) {
 	for _, d := range []struct {
 		path string
 		mode os.FileMode
-	}{{dir, 0o755}, {out, 0o777}} {
+	}{{dir, 0o755}, {out, os.ModeSticky | 0o777}} { // like /tmp: procsnap refuses a world-writable directory without the sticky bit
 		if err := os.MkdirAll(d.path, d.mode); err != nil {
 			t.Fatal(err)
 		}

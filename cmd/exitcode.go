@@ -19,7 +19,7 @@ type ExitCode int
 const (
 	ExitOK          ExitCode = 0   // success
 	ExitDifferences ExitCode = 1   // diff --exit-code found events
-	ExitUsage       ExitCode = 2   // bad usage, or an input file that is missing or not a valid snapshot
+	ExitUsage       ExitCode = 2   // bad usage, an input file that is missing or not a valid snapshot, or an unsafe output path
 	ExitFailure     ExitCode = 3   // /proc could not be read, or output could not be written
 	ExitNoProcess   ExitCode = 4   // explain: the PID is not running, or not in the snapshot
 	ExitInterrupted ExitCode = 130 // interrupted (SIGINT or SIGTERM)
@@ -30,7 +30,8 @@ const exitStatusHelp = `
 EXIT STATUS
   0    success
   1    diff --exit-code: differences were found
-  2    usage error, or an input file that is missing, unreadable or not a valid snapshot
+  2    usage error, an input file that is missing, unreadable or not a valid snapshot, or an
+       output path procsnap refuses (a symlink, another user's or a world-writable directory)
   3    /proc could not be read, or the output could not be written
   4    explain: the PID is not running, or not in the snapshot
   130  interrupted (SIGINT or SIGTERM)
@@ -79,6 +80,7 @@ func exitCodeFor(err error, stderr io.Writer) ExitCode {
 		errors.Is(err, snapshot.ErrTooLarge),
 		errors.Is(err, snapshot.ErrUnknownFormat),
 		errors.Is(err, snapshot.ErrNoCapture),
+		errors.Is(err, snapshot.ErrUnsafePath),
 		errors.Is(err, diff.ErrBootMismatch),
 		errors.Is(err, diff.ErrPIDNamespaceMismatch):
 		fmt.Fprintf(stderr, "procsnap: %v\n", err)

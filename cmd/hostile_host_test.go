@@ -12,7 +12,7 @@ import (
 )
 
 // hostileBinary builds procsnap into a directory every uid can traverse (t.TempDir is 0700) and
-// returns the binary and a 0777 directory for unprivileged output.
+// returns the binary and a sticky 0777 directory (like /tmp) for unprivileged output.
 func hostileBinary(t *testing.T) (bin, shared string) {
 	t.Helper()
 	if testing.Short() {
@@ -30,7 +30,7 @@ func hostileBinary(t *testing.T) (bin, shared string) {
 	for _, d := range []struct {
 		path string
 		mode os.FileMode
-	}{{dir, 0o755}, {shared, 0o1777}} {
+	}{{dir, 0o755}, {shared, os.ModeSticky | 0o777}} {
 		if err := os.MkdirAll(d.path, 0o700); err != nil {
 			t.Fatal(err)
 		}

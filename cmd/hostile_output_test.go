@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +28,10 @@ func TestTakeOutputSafety(t *testing.T) {
 		{"symlink to a victim file", func(t *testing.T, p, v string) { symlink(t, v, p) }, false, ExitUsage, "it is a symbolic link", false},
 		{"dangling symlink", func(t *testing.T, p, v string) { symlink(t, v+".nothere", p) }, false, ExitUsage, "it is a symbolic link", false},
 		{"someone's document", func(t *testing.T, p, _ string) { write(t, p, "my thesis\n") }, false, ExitUsage, "it is not a procsnap snapshot", false},
-		{"a fifo", func(t *testing.T, p, _ string) { mkfifo(t, p) }, false, ExitUsage, "it is not a regular file", false},
+		{"a fifo", func(t *testing.T, p, _ string) { mkfifo(t, p) }, false, ExitUsage, "it is a FIFO (unsafe path: not even --force replaces it)", false},
+		{"a fifo, --force", func(t *testing.T, p, _ string) { mkfifo(t, p) }, true, ExitUsage, "it is a FIFO (unsafe path: not even --force replaces it)", false},
+		{"a socket, --force", func(t *testing.T, p, _ string) { mksock(t, p) }, true, ExitUsage, "it is a socket (unsafe path: not even --force replaces it)", false},
+		{"a device, --force", func(t *testing.T, p, _ string) { mknull(t, p) }, true, ExitUsage, "it is a character device (unsafe path: not even --force replaces it)", false},
 		{"an earlier snapshot", func(t *testing.T, p, _ string) { write(t, p, badsnap.Valid) }, false, ExitOK, "", true},
 		{"an earlier gzip snapshot", func(t *testing.T, p, _ string) { write(t, p, string(badsnap.Gzip([]byte(badsnap.Valid)))) }, false, ExitOK, "", true},
 		{"symlink, --force", func(t *testing.T, p, v string) { symlink(t, v, p) }, true, ExitOK, "", true},
@@ -85,6 +89,24 @@ func write(t *testing.T, path, data string) {
 }
 
 // mkfifo plants a FIFO: an existing directory at -o is not a refusal but a capture directory.
+func mksock(t *testing.T, path string) {
+	t.Helper()
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(false)
+	t.Cleanup(func() { l.Close() })
+}
+
+// mknull makes a character device like /dev/null at path (root only: skips otherwise).
+func mknull(t *testing.T, path string) {
+	t.Helper()
+	if err := syscall.Mknod(path, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Skipf("mknod: %v", err)
+	}
+}
+
 func mkfifo(t *testing.T, path string) {
 	t.Helper()
 	if err := syscall.Mkfifo(path, 0o644); err != nil {

@@ -109,7 +109,7 @@ func (o *metricsOptions) input(ctx context.Context, g *globalOptions, args []str
 		return metrics.Input{Current: s}, err
 	}
 	if !isDir(args[0]) {
-		s, err := loadSnapshot(args[0])
+		s, err := loadSnapshot(g, args[0])
 		return metrics.Input{Current: s}, err
 	}
 	return o.fromCaptures(ctx, args[0])
@@ -131,7 +131,7 @@ func (o *metricsOptions) fromCaptures(ctx context.Context, dir string) (metrics.
 		return metrics.Input{}, fmt.Errorf("%s: %w", dir, err)
 	}
 	last := len(w) - 1
-	cur, err := loadSnapshot(w[last].Path)
+	cur, err := loadSnapshot(nil, w[last].Path) // a capture, never "-"
 	if err != nil {
 		return metrics.Input{}, err
 	}

@@ -118,7 +118,7 @@ func (o *reportOptions) fromDir(ctx context.Context, dir string) (*report.Input,
 
 // fromFiles compares two snapshot files, oldest first whatever the order given.
 func (o *reportOptions) fromFiles(pathA, pathB string) (*report.Input, error) {
-	a, b, err := loadBoth(pathA, pathB)
+	a, b, err := loadBoth(nil, pathA, pathB) // report reads no standard input
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,8 @@ func Version() string {
 // globalOptions are the flags every command shares.
 type globalOptions struct {
 	procRoot string
+	// stdin is what an input file named "-" reads.
+	stdin io.Reader
 }
 
 // IO is where a command reads and writes.
@@ -64,7 +66,7 @@ func Root() *cobra.Command {
 }
 
 func newRootCommand(io IO) *cobra.Command {
-	g := &globalOptions{}
+	g := &globalOptions{stdin: io.In}
 	root := &cobra.Command{
 		Use:   "procsnap",
 		Short: "Photograph a Linux host's processes from /proc and explain what changed",
@@ -91,7 +93,7 @@ records what it could not read and why, and explains what changed between two ph
 		newWatchCommand(g, io),
 		newMetricsCommand(g, io),
 		newVersionCommand(io),
-		newValidateCommand(io),
+		newValidateCommand(g, io),
 	)
 	registerCompletions(root)
 	root.Args = unknownCommand

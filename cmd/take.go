@@ -50,7 +50,7 @@ func (o *takeOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.noStack, "no-stack", false, "skip kernel stacks")
 	f.IntSliceVar(&o.pids, "pid", nil, "record only this `PID` (repeatable)")
 	f.BoolVar(&o.force, "force", false, "let -o replace a file that is not one of your procsnap snapshots, or a symlink (replaced, never followed)")
-	f.BoolVar(&o.redact, "redact", false, "remove secrets from command lines before anything is written (mysql -pX, --password=X, --token X, PASSWORD=X, user:pass@ in URLs)")
+	f.BoolVar(&o.redact, "redact", false, "remove secrets from command lines before anything is written (mysql -pX, sshpass -p X, --password=X, --token X, PASSWORD=X, user:pass@ in URLs, Authorization headers, JSON \"password\" fields, also inside sh -c scripts; see the README)")
 	f.StringArrayVar(&o.redactPatterns, "redact-pattern", nil, "also redact what this Go `REGEX` matches (its groups, if any) in cmdline, comm, exe, cwd and fd targets; repeatable; implies --redact")
 }
 
@@ -75,7 +75,10 @@ CAPTURE DIRECTORIES (cron, systemd timers)
   _002... suffix instead. Leftover temporary files of killed runs are removed by a later run.
   Retention (--keep, --max-age) applies after a successful write, to this host's captures only,
   and only to files that are named like captures and start like a procsnap snapshot; a file is
-  removed when either rule says so, and the capture just written is never removed for its age.
+  removed when either rule says so. The capture just written is never removed and counts as the
+  newest; the others rank by the time in their names, so captures named after it (a clock
+  stepped back, restored files) are noted on stderr. With -v each removal is printed with its
+  reason.
   On a terminal, or with -v, the path written is printed; otherwise take is silent on success.
   Any failure exits non-zero with the reason on stderr (cron mails it). List, diff and read a
   directory with 'procsnap ls DIR'.
@@ -164,8 +167,8 @@ func (o *takeOptions) target(stdoutTTY bool) (takeTarget, error) {
 		}
 		t.redact = r
 	}
-	if t.file != "" && !o.force {
-		if _, err := snapshot.CheckOutput(t.file); err != nil {
+	if t.file != "" {
+		if _, err := snapshot.CheckOutput(t.file, o.force); err != nil {
 			return t, outputError(t.file, err)
 		}
 	}
@@ -202,6 +205,13 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 			return err
 		}
 		written = res.Path
+		if o.progress != nil && (res.Future > 0 || ((o.verbose || render.IsTerminal(out)) && len(res.Pruned) > 0)) {
+			// On stderr: stdout holds the path alone, for scripts; a future-dated name is
+			// worth a cron mail even when take is otherwise silent.
+			if err := render.Retention(o.progress, res.Pruned, res.Future); err != nil {
+				return err
+			}
+		}
 	case t.file != "":
 		if err := snapshot.WriteOutput(t.file, s, t.format, o.force); err != nil {
 			return outputError(t.file, err)
@@ -234,7 +244,7 @@ func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
 // outputError maps a refusal to replace the -o file (or a file planted there meanwhile) to a usage
 // error, which --force answers; anything else is a failure to write.
 func outputError(path string, err error) error {
-	if errors.Is(err, snapshot.ErrRefuseReplace) {
+	if errors.Is(err, snapshot.ErrRefuseReplace) || errors.Is(err, snapshot.ErrUnsafePath) {
 		return usageError{err}
 	}
 	if errors.Is(err, fs.ErrExist) {

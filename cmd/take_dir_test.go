@@ -258,6 +258,8 @@ func TestTakeFlagErrors(t *testing.T) {
 		{"negative keep", []string{"--dir", dir, "--keep", "-1"}, ExitUsage, "--keep -1"},
 		{"bad max-age", []string{"--dir", dir, "--max-age", "7x"}, ExitUsage, `--max-age "7x"`},
 		{"zero max-age", []string{"--dir", dir, "--max-age", "0d"}, ExitUsage, "positive"},
+		{"negative max-age in days", []string{"--dir", dir, "--max-age", "-5d"}, ExitUsage, `--max-age "-5d": want a positive duration`},
+		{"negative max-age", []string{"--dir", dir, "--max-age", "-5h"}, ExitUsage, `--max-age "-5h": want a positive duration`},
 		{"compress without .gz", []string{"-o", filepath.Join(dir, "a.yaml"), "--compress"}, ExitUsage, "name the file .gz"},
 		{"bad format", []string{"--dir", dir, "--format", "xml"}, ExitUsage, "yaml, json, jsonl, ecs or ocsf"},
 		{"dir is a file", []string{"--dir", file, "--pid", "1"}, ExitFailure, file + ": not a directory"},

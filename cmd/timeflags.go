@@ -12,6 +12,9 @@ import (
 func parseAge(s string) (time.Duration, error) {
 	var d time.Duration
 	var err error
+	if strings.HasPrefix(s, "-") {
+		return 0, errors.New("want a positive duration")
+	}
 	if n, unit := strings.TrimRight(s, "dw"), strings.TrimLeft(s, "0123456789"); (unit == "d" || unit == "w") && n != "" {
 		var days int
 		days, err = strconv.Atoi(n)

@@ -7,15 +7,13 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-
-	"github.com/procsnap/procsnap/snapshot"
 )
 
 // errSomeInvalid is returned by validate when at least one file failed; the failures are already
 // printed, one per line.
 var errSomeInvalid = errors.New("some snapshot files are invalid")
 
-func newValidateCommand(io IO) *cobra.Command {
+func newValidateCommand(g *globalOptions, io IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check that snapshot files load: schema, shape, numbers, counts, not truncated",
@@ -25,19 +23,19 @@ Every file is checked even when an earlier one fails. Exit status 2 if any file 
 		Example: `  procsnap validate before.yaml after.yaml.gz`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return runValidate(c.Context(), args, io.Out)
+			return runValidate(c.Context(), g, args, io.Out)
 		},
 	}
 }
 
-func runValidate(ctx context.Context, files []string, out io.Writer) error {
+func runValidate(ctx context.Context, g *globalOptions, files []string, out io.Writer) error {
 	bad := 0
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		line := f + ": ok"
-		if _, err := snapshot.Load(f); err != nil {
+		if _, err := g.load(f); err != nil {
 			bad++
 			line = err.Error() // names the file
 		}

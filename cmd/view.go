@@ -75,7 +75,7 @@ func resolveUser(name string) (int, error) {
 // descriptors only when withFDs is set.
 func readSnapshot(ctx context.Context, g *globalOptions, args []string, withFDs bool) (*snapshot.Snapshot, error) {
 	if len(args) == 1 {
-		s, err := snapshot.Load(args[0])
+		s, err := g.load(args[0])
 		if err != nil {
 			return nil, inputError{err}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/procsnap/procsnap/internal/watch"
 	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 type watchOptions struct {
@@ -24,6 +25,9 @@ type watchOptions struct {
 	snapshotEvery time.Duration
 	noInotify     bool
 	cpu           string
+	redact        bool
+	// redactPatterns are user patterns for --redact-pattern (they imply --redact).
+	redactPatterns []string
 }
 
 func (o *watchOptions) AddFlags(c *cobra.Command) {
@@ -36,6 +40,8 @@ func (o *watchOptions) AddFlags(c *cobra.Command) {
 	f.StringVar(&o.record, "record", "", "also write events.jsonl and periodic full snapshots into `DIR`")
 	f.DurationVar(&o.snapshotEvery, "snapshot-every", time.Minute, "with --record, period of the full snapshots")
 	f.BoolVar(&o.noInotify, "no-inotify", false, "do not wake up on inotify IN_OPEN events in library and $PATH directories")
+	f.BoolVar(&o.redact, "redact", false, "remove secrets from command lines in the events printed and recorded, and in --record snapshots (the rules of take --redact)")
+	f.StringArrayVar(&o.redactPatterns, "redact-pattern", nil, "also redact what this Go `REGEX` matches, as take --redact-pattern does; repeatable; implies --redact")
 	f.StringVar(&o.cpu, "cpu", watch.AutoCPU, "run on this `CPU`: auto (the idlest at start), any (not pinned) or a CPU number")
 }
 
@@ -84,8 +90,24 @@ func (o *watchOptions) validate() error {
 	return nil
 }
 
+// redactor returns the Redactor of --redact and --redact-pattern, or nil.
+func (o *watchOptions) redactor() (*snapshot.Redactor, error) {
+	if !o.redact && len(o.redactPatterns) == 0 {
+		return nil, nil
+	}
+	r, err := snapshot.NewRedactor(o.redactPatterns)
+	if err != nil {
+		return nil, usageErrorf("--redact-pattern: %w", err)
+	}
+	return r, nil
+}
+
 func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Writer) (err error) {
 	if err := o.validate(); err != nil {
+		return err
+	}
+	red, err := o.redactor()
+	if err != nil {
 		return err
 	}
 	pr, err := newWatchPrinter(g, out, o.format)
@@ -106,7 +128,7 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 	var rec *recording
 	if o.record != "" {
 		// The initial scan and the first snapshot come before --duration starts counting.
-		if rec, err = openRecording(ctx, g, o); err != nil {
+		if rec, err = openRecording(ctx, g, o, red); err != nil {
 			return err
 		}
 	}
@@ -124,6 +146,10 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 			}
 			return pr.Events(evs)
 		}
+	}
+	if red != nil { // before anything is printed or recorded
+		unredacted := emit
+		emit = func(evs []watch.Event) error { watch.Redact(red, evs); return unredacted(evs) }
 	}
 	start := time.Now()
 	err = w.Run(runCtx, emit)

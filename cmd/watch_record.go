@@ -17,8 +17,8 @@ type recording struct {
 }
 
 // openRecording opens the directory and takes the first snapshot.
-func openRecording(ctx context.Context, g *globalOptions, o *watchOptions) (*recording, error) {
-	r, err := watch.OpenRecorder(o.record, snapshot.TakeOptions{Root: g.procRoot, Version: Version()})
+func openRecording(ctx context.Context, g *globalOptions, o *watchOptions, red *snapshot.Redactor) (*recording, error) {
+	r, err := watch.OpenRecorder(o.record, snapshot.TakeOptions{Root: g.procRoot, Version: Version(), Redact: red})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,20 @@ func WrittenPath(w io.Writer, path string) error {
 	return err
 }
 
+// Retention prints what retention removed from a capture directory, one "removed PATH (why)"
+// line each, and a note when captures of the host are named after the one just written.
+func Retention(w io.Writer, pruned []snapshot.Pruned, future int) error {
+	bw := bufio.NewWriter(w)
+	for _, p := range pruned {
+		fmt.Fprintf(bw, "removed %s\n", p)
+	}
+	if future > 0 {
+		fmt.Fprintf(bw, "note: %d capture(s) of this host are named after the one just written "+
+			"(clock stepped back, or restored files); retention ranked them by name, after it\n", future)
+	}
+	return bw.Flush()
+}
+
 // CaptureTable prints captures as a table, oldest first: capture time (UTC, from the name),
 // host, boot id (first 8 characters), process and zombie counts, file size and name. A capture
 // whose header cannot be read shows "?" counts and the reason.

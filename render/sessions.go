@@ -49,9 +49,13 @@ type Group struct {
 func BuildSessions(full, shown *Forest) []*Session {
 	type gkey struct{ sid, pgid int }
 	members := map[gkey][]*Node{}
+	firstTTY := map[int]*Node{} // sid → its first member with a terminal, in walk order
 	full.Walk(func(n *Node, _ int) {
 		k := gkey{n.SID, n.PGID}
 		members[k] = append(members[k], n)
+		if _, ok := firstTTY[n.SID]; !ok && n.TTY != "" {
+			firstTTY[n.SID] = n
+		}
 	})
 	sessions := map[int]*Session{}
 	groups := map[gkey]*Group{}
@@ -63,7 +67,7 @@ func BuildSessions(full, shown *Forest) []*Session {
 			groups[k] = g
 			s := sessions[n.SID]
 			if s == nil {
-				s = newSession(full, n.SID)
+				s = newSession(full, n.SID, firstTTY[n.SID])
 				sessions[n.SID] = s
 			}
 			g.Foreground = s.ForegroundPGID != 0 && s.ForegroundPGID == g.PGID
@@ -108,7 +112,9 @@ func copyWithinGroup(n *Node) *Node {
 	return &c
 }
 
-func newSession(full *Forest, sid int) *Session {
+// newSession describes session sid. firstTTY is its first member with a terminal (nil when
+// none), found in the one walk BuildSessions makes: a walk per session was quadratic.
+func newSession(full *Forest, sid int, firstTTY *Node) *Session {
 	s := &Session{SID: sid}
 	if sid == 0 {
 		return s // kernel threads: no session, nothing exited
@@ -122,12 +128,7 @@ func newSession(full *Forest, sid int) *Session {
 	}
 	ttyOwner := leader
 	if ttyOwner == nil || ttyOwner.TTY == "" {
-		ttyOwner = nil
-		full.Walk(func(n *Node, _ int) {
-			if ttyOwner == nil && n.SID == sid && n.TTY != "" {
-				ttyOwner = n
-			}
-		})
+		ttyOwner = firstTTY
 	}
 	if ttyOwner != nil {
 		s.TTY = ttyOwner.TTY

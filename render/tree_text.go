@@ -13,7 +13,7 @@ import (
 func WriteTree(w io.Writer, f *Forest, st Style) error {
 	bw := bufio.NewWriter(w)
 	for _, r := range f.Roots {
-		writeSubtree(bw, r, "", "", "", false, st)
+		writeSubtree(bw, r, "", "", "", false, st, 0)
 	}
 	return bw.Flush()
 }
@@ -27,7 +27,7 @@ func WriteSessions(w io.Writer, sessions []*Session, st Style) error {
 		for _, g := range s.Groups {
 			bw.WriteString("  " + groupTitle(g, st) + "\n")
 			for _, r := range g.Roots {
-				writeSubtree(bw, r, "    ", "    ", s.TTY, true, st)
+				writeSubtree(bw, r, "    ", "    ", s.TTY, true, st, 0)
 			}
 		}
 	}
@@ -84,17 +84,29 @@ func groupTitle(g *Group, st Style) string {
 	return t
 }
 
+// MaxTreeIndent is the depth from which the tree stops indenting: deeper lines keep the
+// indentation of that depth and say their depth ("[depth 20000] "), so that a 20,000-deep
+// parent chain prints in space linear in its length, not quadratic.
+const MaxTreeIndent = 64
+
 // writeSubtree writes n with prefix first, its descendants with prefix rest. ttyAbove is the
 // terminal already shown above n; inGroup is set in the session view, where a root's parent
-// sits in another group.
-func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGroup bool, st Style) {
-	bw.WriteString(first + nodeLine(n, ttyAbove, inGroup, st) + "\n")
+// sits in another group. depth is n's depth below the root.
+func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGroup bool, st Style, depth int) {
+	bw.WriteString(first)
+	if depth > MaxTreeIndent {
+		fmt.Fprintf(bw, "[depth %d] ", depth)
+	}
+	bw.WriteString(nodeLine(n, ttyAbove, inGroup, st) + "\n")
 	for i, c := range n.Children {
 		branch, next := "├── ", "│   "
 		if i == len(n.Children)-1 {
 			branch, next = "└── ", "    "
 		}
-		writeSubtree(bw, c, rest+branch, rest+next, n.TTY, false, st)
+		if depth >= MaxTreeIndent {
+			next = "" // the indentation stops growing here
+		}
+		writeSubtree(bw, c, rest+branch, rest+next, n.TTY, false, st, depth+1)
 	}
 }
 

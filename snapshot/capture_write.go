@@ -26,6 +26,7 @@ type CaptureOptions struct {
 	// Keep, when positive, keeps only the Keep newest captures of the host, counting the new one.
 	Keep int
 	// MaxAge, when positive, removes the host's captures older than MaxAge (never the new one).
+	// Keep and MaxAge never remove the capture just written, whatever the other names say.
 	MaxAge time.Duration
 	// Now returns the current time for MaxAge and temporary-file ages (time.Now when nil).
 	Now func() time.Time
@@ -37,10 +38,14 @@ type CaptureOptions struct {
 type CaptureResult struct {
 	// Path is the capture written.
 	Path string
-	// Pruned are the older captures removed by retention.
-	Pruned []string
+	// Pruned are the older captures removed by retention, each with its reason.
+	Pruned []Pruned
 	// Cleaned are stale temporary files of killed captures that were removed.
 	Cleaned []string
+	// Future counts the host's captures, seen by retention, whose names are dated after the
+	// capture just written: a clock stepped back, or restored files. Retention ranks them by
+	// their names, after the capture just written.
+	Future int
 }
 
 // StaleTempAge is how old a temporary capture file must be before a later capture removes it as
@@ -102,27 +107,27 @@ func WriteCapture(dir string, s *Snapshot, opts CaptureOptions) (res CaptureResu
 		if res.Cleaned, err = cleanStaleTemps(dir, now()); err != nil {
 			return err
 		}
-		res.Pruned, err = prune(dir, host, filepath.Base(path), opts, now())
+		res.Pruned, res.Future, err = prune(dir, host, filepath.Base(path), taken, opts, now())
 		return err
 	})
 	return res, err
 }
 
-// ensureCaptureDir creates dir (mode 0700) if it does not exist and checks that it is a directory.
+// ensureCaptureDir creates dir (mode 0700) if it does not exist and checks it (CheckDir).
 func ensureCaptureDir(dir string) error {
-	info, err := os.Stat(dir)
-	switch {
-	case err == nil && info.IsDir():
-		return nil
-	case err == nil:
-		return fmt.Errorf("capture directory %s: %w", dir, syscall.ENOTDIR)
-	case !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("capture directory %s: %w", dir, err)
+	_, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("creating capture directory %s: %w", dir, err)
+		}
+		if err := syncDir(filepath.Dir(filepath.Clean(dir))); err != nil {
+			return err
+		}
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating capture directory %s: %w", dir, err)
+	if err := CheckDir(dir); err != nil {
+		return err
 	}
-	return syncDir(filepath.Dir(filepath.Clean(dir)))
+	return nil
 }
 
 // publish renames tmp to the first free name(seq) in dir, for seq 0, 1, 2, ..., never replacing
@@ -229,40 +234,70 @@ func isCaptureTemp(name string) bool {
 	return ok
 }
 
-// prune applies retention to the captures of host in dir and returns the paths removed. Only
+// Pruned is a capture retention removed, and why.
+type Pruned struct {
+	Path string
+	// Why is the rule that removed it, in words: "beyond --keep 3" or "older than --max-age 168h0m0s".
+	Why string
+}
+
+// String is the path and the reason, for messages.
+func (p Pruned) String() string { return p.Path + " (" + p.Why + ")" }
+
+// prune applies retention to the captures of host in dir and returns what it removed. Only
 // regular files named like captures of host whose content starts like a procsnap snapshot
-// (IsProcsnapFile) are considered, so other files are never touched nor counted. written, the
-// capture just made, is never removed for its age.
-func prune(dir, host, written string, opts CaptureOptions, now time.Time) ([]string, error) {
+// (IsProcsnapFile) are considered, so other files are never touched nor counted.
+//
+// written, the capture just made, is never removed, and it counts as the newest: the times in
+// the other names were written by earlier runs, on a clock that may since have been stepped
+// back, or come from restored files, so a name dated after written's is no proof of a newer
+// capture. The others are ordered by the time in their names, and a name dated after now is
+// never too old.
+func prune(dir, host, written string, taken time.Time, opts CaptureOptions, now time.Time) (_ []Pruned, future int, _ error) {
 	if opts.Keep <= 0 && opts.MaxAge <= 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	all, err := ListCaptures(dir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var ours []Capture
+	var older []Capture // every capture of host but written, oldest first by name
 	for _, c := range FilterHost(all, host) {
-		if c.Name == written || IsProcsnapFile(c.Path) {
-			ours = append(ours, c)
+		if c.Name != written && IsProcsnapFile(c.Path) {
+			older = append(older, c)
+			if c.Time.After(taken) {
+				future++
+			}
 		}
 	}
-	var pruned []string
-	for i, c := range ours {
-		tooMany := opts.Keep > 0 && i < len(ours)-opts.Keep
-		tooOld := opts.MaxAge > 0 && c.Name != written && now.Sub(c.Time) > opts.MaxAge
-		if !tooMany && !tooOld {
+	var pruned []Pruned
+	for i, c := range older {
+		why := retentionReason(opts, len(older)-i, now.Sub(c.Time))
+		if why == "" {
 			continue
 		}
 		if err := os.Remove(c.Path); err != nil && !isNotExist(err) {
-			return pruned, fmt.Errorf("pruning %s: %w", c.Path, err)
+			return pruned, future, fmt.Errorf("pruning %s: %w", c.Path, err)
 		}
-		pruned = append(pruned, c.Path)
+		pruned = append(pruned, Pruned{Path: c.Path, Why: why})
 	}
 	if len(pruned) > 0 {
-		return pruned, syncDir(dir)
+		return pruned, future, syncDir(dir)
 	}
-	return pruned, nil
+	return pruned, future, nil
+}
+
+// retentionReason says why retention removes a capture that is the rank-th newest of the
+// older ones (the capture just written being newer still) and has the given age, or "".
+func retentionReason(opts CaptureOptions, rank int, age time.Duration) string {
+	var why []string
+	if opts.Keep > 0 && rank+1 > opts.Keep {
+		why = append(why, fmt.Sprintf("beyond --keep %d", opts.Keep))
+	}
+	if opts.MaxAge > 0 && age > opts.MaxAge {
+		why = append(why, fmt.Sprintf("older than --max-age %s: %s old by its name", opts.MaxAge, age.Round(time.Second)))
+	}
+	return strings.Join(why, "; ")
 }
 
 // procsnapMarker starts the schema of every snapshot and jsonl line procsnap writes.

@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 )
@@ -82,6 +84,7 @@ func Decode(r io.Reader, name string) (*Snapshot, error) {
 // reads (0 when unknown), so that an uncompressed file is read into one buffer of its size.
 func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) {
 	br := bufio.NewReader(r)
+	var outer *bufio.Reader // the compressed stream, when gzip
 	first := 0
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -89,7 +92,8 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 			return nil, fmt.Errorf("%s: %w: %v", name, ErrInvalid, err) // "gzip: invalid header"
 		}
 		defer zr.Close()
-		br = bufio.NewReader(zr)
+		zr.Multistream(false) // procsnap writes one member; anything after it is not a snapshot
+		outer, br = br, bufio.NewReader(zr)
 	} else if size > 0 {
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
@@ -98,7 +102,14 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		if first == 0 {
 			plain = 0
 		}
-		return decodeJSONFile(br, name, limit, plain)
+		s, err := decodeJSONFile(br, name, limit, plain)
+		if err == nil {
+			err = gzipTrailing(outer, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	data, err := readLimited(br, limit+1, first)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -109,6 +120,12 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 	}
 	if len(data) > limit {
 		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
+	}
+	if err := gzipTrailing(outer, name); err != nil {
+		return nil, err
+	}
+	if why := byteOrderMark(data); why != "" {
+		return nil, fmt.Errorf("%s: %w: %s; procsnap writes UTF-8 without one", name, ErrInvalid, why)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: %w: file is empty", name, ErrInvalid)
@@ -121,6 +138,29 @@ func decode(r io.Reader, name string, limit int, size int64) (*Snapshot, error) 
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
+}
+
+// gzipTrailing reports data left in the compressed stream outer (nil when not gzip) after
+// the one gzip member procsnap writes.
+func gzipTrailing(outer *bufio.Reader, name string) error {
+	if outer == nil {
+		return nil
+	}
+	if _, err := outer.Peek(1); err == nil {
+		return fmt.Errorf("%s: %w: data after the end of the gzip stream", name, ErrInvalid)
+	}
+	return nil
+}
+
+// byteOrderMark names the byte-order mark data starts with, or "".
+func byteOrderMark(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
+		return "starts with a UTF-8 byte-order mark"
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "is UTF-16 (starts with its byte-order mark)"
+	}
+	return ""
 }
 
 // readLimited reads r to EOF or up to limit bytes in 1 MiB chunks and joins them once, so that
@@ -199,12 +239,15 @@ func unmarshalYAML(data []byte, s *Snapshot) error {
 	return checkTrailer(data, s)
 }
 
-// Load reads and validates the snapshot file at path.
+// Load reads and validates the snapshot file at path, which must be a regular file: it is
+// opened with O_NONBLOCK and checked with fstat before anything is read, so a FIFO, a device
+// or a socket is refused at once instead of blocking (ErrInvalid, naming what it is). Callers
+// that accept standard input say so explicitly and call Decode.
 func Load(path string) (*Snapshot, error) {
 	if format, _ := FormatFromPath(path); format == FormatJSONL {
 		return nil, fmt.Errorf("%s: %w: jsonl is an export format that procsnap writes but does not read back", path, ErrUnknownFormat)
 	}
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -213,16 +256,15 @@ func Load(path string) (*Snapshot, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer f.Close()
-	var size int64
-	if info, err := f.Stat(); err == nil {
-		if info.IsDir() {
-			return nil, fmt.Errorf("%s: %w: is a directory", path, ErrInvalid)
-		}
-		if info.Mode().IsRegular() {
-			size = info.Size()
-		}
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return decode(f, path, MaxFileSize, size)
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w: is a %s, not a regular file (give - to read standard input)",
+			path, ErrInvalid, fileKind(info.Mode()))
+	}
+	return decode(f, path, MaxFileSize, info.Size())
 }
 
 // Validate checks the schema version and the invariants every reader relies on: processes sorted
@@ -254,22 +296,22 @@ func (s *Snapshot) Validate() error {
 	return s.validateLimits()
 }
 
+// schemaRE is the form of every schema string procsnap writes: procsnap/vMAJOR.MINOR (or
+// procsnap/vMAJOR, the first), decimal, without sign, leading zeros or anything after.
+var schemaRE = regexp.MustCompile(`^procsnap/v(0|[1-9][0-9]{0,5})(?:\.(0|[1-9][0-9]{0,5}))?$`)
+
 func schemaMajor(schema string) (int, error) {
 	if schema == "" {
 		return 0, fmt.Errorf("%w: no header.schema (is this a procsnap snapshot?)", ErrInvalid)
 	}
-	v, ok := strings.CutPrefix(schema, "procsnap/v")
-	if !ok {
+	if !strings.HasPrefix(schema, "procsnap/v") {
 		return 0, fmt.Errorf("%w: %q is not a procsnap schema", ErrSchema, schema)
 	}
-	if i := strings.IndexByte(v, '.'); i >= 0 {
-		v = v[:i]
+	m := schemaRE.FindStringSubmatch(schema)
+	if m == nil {
+		return 0, fmt.Errorf("%w: %q is not of the form procsnap/vMAJOR.MINOR", ErrSchema, schema)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %q", ErrSchema, schema)
-	}
-	return n, nil
+	return strconv.Atoi(m[1])
 }
 
 // WriteFile writes s to path atomically and durably: a temporary file in the same directory

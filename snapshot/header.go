@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -19,11 +20,14 @@ import (
 // cut short after its header passes. A jsonl file gives the header fields of its first line and
 // counts of its lines (processes, zombies).
 func ReadHeader(path string) (Header, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return Header{}, err
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return Header{}, fmt.Errorf("%s: %w: not a regular file", path, ErrInvalid)
+	}
 	r, closeZ, err := gunzipped(f, path)
 	if err != nil {
 		return Header{}, err

@@ -19,13 +19,13 @@ var ErrRefuseReplace = errors.New("refusing to replace")
 //     at path meanwhile is neither followed nor replaced (the write fails with "file exists");
 //   - a regular file owned by the caller's euid that starts like a procsnap snapshot: replaced
 //     atomically, as a new snapshot of the same name is expected to be;
-//   - anything else (a symlink, another file, another user's file, a directory, a device):
-//     ErrRefuseReplace, unless force. With force a symlink is replaced, never followed.
+//   - a symlink, another file, another user's file: ErrRefuseReplace, unless force. With force
+//     a symlink is replaced, never followed;
+//   - a directory, device, FIFO or socket: ErrUnsafePath, even with force.
+//
+// The directory of path must pass CheckDir.
 func WriteOutput(path string, s *Snapshot, format string, force bool) error {
-	if force {
-		return WriteFile(path, s, format)
-	}
-	exists, err := CheckOutput(path)
+	exists, err := CheckOutput(path, force)
 	if err != nil {
 		return err
 	}
@@ -35,15 +35,26 @@ func WriteOutput(path string, s *Snapshot, format string, force bool) error {
 	return WriteFile(path, s, format)
 }
 
-// CheckOutput reports whether path exists, and ErrRefuseReplace when WriteOutput without force
-// would refuse it; take calls it before reading /proc so that a refusal comes at once.
-func CheckOutput(path string) (exists bool, err error) {
+// CheckOutput checks path's directory (CheckDir) and reports whether path exists, with
+// ErrRefuseReplace when WriteOutput without force would refuse it and ErrUnsafePath when it
+// would refuse it whatever force says; take calls it before reading /proc so that a refusal
+// comes at once.
+func CheckOutput(path string, force bool) (exists bool, err error) {
+	if err := CheckDir(filepath.Dir(path)); err != nil {
+		return false, err
+	}
 	info, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false, nil
 	case err != nil:
 		return false, err
+	}
+	if m := info.Mode(); !m.IsRegular() && m&fs.ModeSymlink == 0 {
+		return true, fmt.Errorf("refusing to replace %s: it is a %s (%w: not even --force replaces it)", path, fileKind(m), ErrUnsafePath)
+	}
+	if force {
+		return true, nil
 	}
 	if why := notOurs(path, info); why != "" {
 		return true, fmt.Errorf("%w %s: %s (use --force to replace it)", ErrRefuseReplace, path, why)
@@ -53,11 +64,8 @@ func CheckOutput(path string) (exists bool, err error) {
 
 // notOurs says why the existing file at path is not a snapshot procsnap may replace, or "".
 func notOurs(path string, info fs.FileInfo) string {
-	switch {
-	case info.Mode()&fs.ModeSymlink != 0:
+	if info.Mode()&fs.ModeSymlink != 0 {
 		return "it is a symbolic link"
-	case !info.Mode().IsRegular():
-		return "it is not a regular file"
 	}
 	if st, ok := info.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
 		return fmt.Sprintf("it belongs to uid %d", st.Uid)

@@ -55,7 +55,7 @@ func TestCheckOutputOtherUsersSnapshot(t *testing.T) {
 	if err := os.Chown(p, 65534, 65534); err != nil {
 		t.Fatal(err)
 	}
-	exists, err := CheckOutput(p)
+	exists, err := CheckOutput(p, false)
 	if !exists || !errors.Is(err, ErrRefuseReplace) || !strings.Contains(err.Error(), "it belongs to uid 65534") {
 		t.Errorf("CheckOutput(another user's snapshot) = %v, %v", exists, err)
 	}

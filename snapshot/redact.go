@@ -2,7 +2,6 @@ package snapshot
 
 import (
 	"fmt"
-	"path"
 	"regexp"
 	"strings"
 )
@@ -54,68 +53,22 @@ func (r *Redactor) process(p *Process) {
 	}
 }
 
-// mysqlClients take the password glued to -p (-pSECRET); for other programs -pVALUE is
-// usually a port or a path and is kept.
-var mysqlClients = map[string]bool{"mysql": true, "mysqldump": true, "mysqladmin": true,
-	"mysqlimport": true, "mysqlcheck": true, "mysqlshow": true, "mysqlpump": true,
-	"mysqlslap": true, "mariadb": true, "mariadb-dump": true, "mariadb-admin": true}
-
-// secretSuffixes end the names of options and variables that hold secrets once separators are
-// dropped and case is folded: --db-password, --api_key, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY.
-var secretSuffixes = []string{"password", "passwd", "token", "secret", "apikey", "accesskey",
-	"secretkey", "privatekey", "credential", "credentials", "auth"}
-
-var (
-	urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*):([^/\s@]+)@`)
-	envAssign   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-	authHeader  = regexp.MustCompile(`(?i)^\s*(authorization|proxy-authorization|x-api-key|cookie)\s*:\s*\S`)
-)
-
-// Cmdline returns a redacted copy of args (nil for nil).
+// Cmdline returns a redacted copy of args (nil for nil): the rules of redact_rules.go, then the
+// user's patterns, on every argument.
 func (r *Redactor) Cmdline(args []string) []string {
 	if args == nil {
 		return nil
 	}
-	out := make([]string, len(args))
-	mysql := len(args) > 0 && mysqlClients[path.Base(args[0])]
-	next := false // the previous argument was --password (or alike) without a value
-	for i, a := range args {
-		switch {
-		case next && !strings.HasPrefix(a, "-"):
-			a = Redacted
-		case mysql && i > 0 && strings.HasPrefix(a, "-p") && len(a) > 2 && !strings.HasPrefix(a, "--"):
-			a = "-p" + Redacted
-		default:
-			a = redactArg(a)
-		}
-		next = isSecretName(strings.TrimLeft(a, "-")) && strings.HasPrefix(a, "-") && !strings.Contains(a, "=")
-		out[i] = r.userRules(a)
+	out := redactArgv(args, maxScriptDepth)
+	for i := range out {
+		out[i] = r.userRules(out[i])
 	}
 	return out
 }
 
-// redactArg applies the built-in rules to one argument.
-func redactArg(a string) string {
-	if name, _, ok := strings.Cut(a, "="); ok && (strings.HasPrefix(name, "-") || envAssign.MatchString(a)) &&
-		isSecretName(strings.TrimLeft(name, "-")) {
-		return name + "=" + Redacted
-	}
-	if m := authHeader.FindStringSubmatchIndex(a); m != nil {
-		return a[:m[3]] + ": " + Redacted
-	}
-	return urlUserinfo.ReplaceAllString(a, "${1}:"+Redacted+"@")
-}
-
-// isSecretName reports whether an option or variable name names a secret.
-func isSecretName(name string) bool {
-	n := strings.ToLower(strings.NewReplacer("-", "", "_", "", ".", "").Replace(name))
-	for _, s := range secretSuffixes {
-		if strings.HasSuffix(n, s) {
-			return true
-		}
-	}
-	return false
-}
+// Field redacts a comm, exe, cwd or fd target: the user's patterns only (the built-in rules
+// read command lines).
+func (r *Redactor) Field(s string) string { return r.userRules(s) }
 
 // userRules applies the user's patterns to s.
 func (r *Redactor) userRules(s string) string {

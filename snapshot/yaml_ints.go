@@ -52,6 +52,10 @@ func walkYAMLInts(n *yaml.Node, t reflect.Type, depth int) error {
 		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" && !decimalDigits(n.Value) {
 			return &notIntegerError{line: n.Line, value: n.Value}
 		}
+		if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" && !canonicalInt([]byte(n.Value), true) {
+			// 0x10, 0o310, 2_00, +200, 0310: YAML reads them, procsnap never writes them
+			return &notIntegerError{line: n.Line, value: n.Value, form: true}
+		}
 	case reflect.Slice, reflect.Array:
 		if n.Kind == yaml.SequenceNode {
 			for _, c := range n.Content {
@@ -95,11 +99,16 @@ type notIntegerError struct {
 	line  int
 	value string
 	path  []string // innermost key first
+	// form is set for an integer in a form other than plain decimal.
+	form bool
 }
 
 func (e *notIntegerError) Error() string {
 	keys := slices.Clone(e.path)
 	slices.Reverse(keys)
+	if e.form {
+		return fmt.Sprintf("line %d: %s: %q is not a plain decimal integer, as procsnap writes them", e.line, strings.Join(keys, "."), e.value)
+	}
 	return fmt.Sprintf("line %d: %s: %q is not an integer", e.line, strings.Join(keys, "."), e.value)
 }
 

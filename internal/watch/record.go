@@ -26,13 +26,18 @@ type Recorder struct {
 	snapshots []string
 }
 
-// OpenRecorder creates dir (0700) if needed and opens its event log for appending.
+// OpenRecorder creates dir (0700) if needed, checks it (snapshot.CheckDir: no other user can
+// plant files in it) and opens its event log for appending, never through a symlink
+// (snapshot.OpenAppend).
 func OpenRecorder(dir string, opts snapshot.TakeOptions) (*Recorder, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("recording directory %s: %w", dir, err)
 	}
+	if err := snapshot.CheckDir(dir); err != nil {
+		return nil, fmt.Errorf("--record: %w", err)
+	}
 	path := filepath.Join(dir, EventsFile)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := snapshot.OpenAppend(path)
 	if err != nil {
 		return nil, fmt.Errorf("event log %s: %w", path, err)
 	}

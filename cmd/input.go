@@ -1,0 +1,20 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// load reads the snapshot file a command line names: a regular file (snapshot.Load refuses a
+// FIFO, a device or a directory without blocking on it), or standard input when it is "-"
+// (refused when g is nil: callers loading captures pass nil).
+func (g *globalOptions) load(path string) (*snapshot.Snapshot, error) {
+	if path == "-" {
+		if g == nil || g.stdin == nil {
+			return nil, fmt.Errorf("-: %w: no standard input", snapshot.ErrInvalid)
+		}
+		return snapshot.Decode(g.stdin, "-")
+	}
+	return snapshot.Load(path)
+}
