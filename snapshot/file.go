@@ -348,9 +348,13 @@ func AtomicWrite(path string, write func(io.Writer) error) error {
 }
 
 // AtomicWriteMode is AtomicWrite creating the file with mode perm: for files other users must
-// read and that hold nothing they may not see (procsnap metrics, 0644).
+// read and that hold nothing they may not see (procsnap metrics, 0644). Like every writer of
+// procsnap it first checks the directory (CheckDir): one another user controls is refused.
 func AtomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
+	if err := CheckDir(dir); err != nil {
+		return err
+	}
 	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".tmp-*", perm, write)
 	if err != nil {
 		return err
