@@ -107,6 +107,15 @@ func TestForensicRefusesOtherPIDNamespace(t *testing.T) {
 // the sleep, pid 1 of the new namespace. It skips, saying why, without root or unshare.
 func startContainer(t *testing.T) int {
 	t.Helper()
+	return startContainerOf(t, "sleep", "600")
+}
+
+// startContainerOf starts "unshare --pid --fork --mount-proc --kill-child name args..." and
+// returns the host PID of name, pid 1 of the new namespace. Cleanup kills unshare by PID, which
+// kills pid 1 and so every process of the namespace. It skips, saying why, without root or
+// unshare.
+func startContainerOf(t *testing.T, name string, args ...string) int {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create a PID namespace with its own /proc (CI runs as root)")
 	}
@@ -114,7 +123,7 @@ func startContainer(t *testing.T) int {
 	if err != nil {
 		t.Skip("needs unshare(1) from util-linux: not found")
 	}
-	cmd := exec.Command(bin, "--pid", "--fork", "--mount-proc", "--kill-child", "sleep", "600")
+	cmd := exec.Command(bin, append([]string{"--pid", "--fork", "--mount-proc", "--kill-child", name}, args...)...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("unshare: %v", err)
 	}
@@ -130,7 +139,7 @@ func startContainer(t *testing.T) int {
 		if err != nil {
 			return false, err
 		}
-		if f := strings.Fields(st["NSpid"]); len(f) != 2 || f[1] != "1" || st["Name"] != "sleep" {
+		if f := strings.Fields(st["NSpid"]); len(f) != 2 || f[1] != "1" || st["Name"] != name {
 			return false, nil
 		}
 		_, err = os.Stat("/proc/" + strconv.Itoa(inner) + "/root/proc/1/stat")
