@@ -31,6 +31,9 @@ import (
 //   - Identity: same uid (or the candidate is root, which may launch a daemon as another user).
 //   - A fork without exec: the same command line as the daemon, which lets a candidate win
 //     even with unrelated processes between them.
+//   - Session: a daemon that does not lead its own session was forked inside the session of
+//     the ancestor that made it (sessionFits); a candidate in another session, which is not
+//     that ancestor and comes after it, is ruled out.
 //   - cgroup: the daemon's cgroup is the candidate's, or that of its closest living ancestor
 //     (an exited candidate's is no longer readable); a different cgroup rules it out.
 //
@@ -108,6 +111,9 @@ func (w *Watcher) creatorEvidence(p, c *proc, between []*proc, nMissed int, cg [
 	if c.uid != p.uid && c.uid > 0 && p.uid >= 0 {
 		return ""
 	}
+	if !sessionFits(p, c) {
+		return ""
+	}
 	unrelated, middle := 0, nMissed > 0
 	for _, b := range between {
 		switch {
@@ -153,6 +159,20 @@ func (w *Watcher) creatorEvidence(p, c *proc, between []*proc, nMissed int, cg [
 		}
 	}
 	return fmt.Sprintf("inferred: creator %d (%s, %s) from %s", c.key.PID, c.cur.Comm, state, strings.Join(ev, ", "))
+}
+
+// sessionFits reports whether p's session allows c to be its creator. A child inherits its
+// parent's session, and setsid makes a session named after its caller, so the session S of a
+// process that does not lead its own was made by one of its ancestors, PID S, and every process
+// from S down to it forked in S. c fits when it is S, was seen in S, or when S lies between c
+// and p (the middle that called setsid, after c). A process that leads its own session called
+// setsid itself: its session says nothing of its creator.
+func sessionFits(p, c *proc) bool {
+	sid := p.cur.SID
+	if sid <= 0 || sid == p.key.PID {
+		return true
+	}
+	return c.key.PID == sid || c.cur.SID == sid || (sid > c.key.PID && sid < p.key.PID)
 }
 
 // descends reports whether p descends from a (by the parents the watch knows).

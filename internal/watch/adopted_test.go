@@ -44,6 +44,16 @@ func TestInferCreator(t *testing.T) {
 			how: "unknown", creator: 1,
 		},
 		{
+			// 502's session was made by 480, before the launcher: the launcher (in session 1)
+			// cannot have forked it, however close their PIDs (an unrelated process forking
+			// next to a daemon on a busy host).
+			name: "another session",
+			stage: func(t *testing.T, root string) {
+				fakeDaemon(t, root, 502, 1, 480, "daemon", "--foreground")
+			},
+			how: "unknown", creator: 1,
+		},
+		{
 			name: "fork without exec",
 			stage: func(t *testing.T, root string) {
 				fakeDaemon(t, root, 501, 400, 1, "other")

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,9 +90,15 @@ func TestLiveDaemonized(t *testing.T) {
 			l := start(t, "sh", "-c", "sleep 0.05; "+strings.ReplaceAll(tc.script, "M", m))
 			// Seen before its exec, the daemon still shows its creator's command line, which
 			// holds the marker inside an argument.
-			dz := r.waitFor(t, "daemonized", func(e *Event) bool {
-				return e.Kind == KindDaemonized && strings.Contains(strings.Join(e.Cmdline, " "), m)
-			})
+			hasMarker := func(e *Event) bool {
+				return strings.Contains(strings.Join(e.Cmdline, " "), m) || strings.Contains(strings.Join(e.NewCmdline, " "), m)
+			}
+			dz, found := r.await(15*time.Second, func(e *Event) bool { return e.Kind == KindDaemonized && hasMarker(e) })
+			if !found {
+				// The daemon may have been seen only after its adoption, outside the test's
+				// descendants that dump shows: show every event that names the marker too.
+				t.Fatalf("no daemonized event; saw:\n%s\nand naming %s:\n%s", r.dump(), m, r.dumpIf(hasMarker))
+			}
 			if leads := dz.NewSID == dz.PID || dz.Summary != "" && strings.Contains(dz.Summary, "leads session"); leads != tc.leads {
 				t.Errorf("daemonized %q: leads its session %v, want %v", dz.Summary, leads, tc.leads)
 			}
@@ -106,8 +113,19 @@ func TestLiveDaemonized(t *testing.T) {
 					t.Errorf("seen chain %v does not run through the launcher %d and the test %d", chain, l.Process.Pid, os.Getpid())
 				}
 			case strings.HasPrefix(dz.ChainHow, "inferred:"):
+				// An inference is a guess from what was seen, and says from what. Beside other
+				// work an unrelated process may fork right before the daemon's PID, and PID
+				// order then names it (the documented limit): that is the one way an inferred
+				// chain may miss the launcher, so anything else is an error.
+				if !strings.Contains(dz.ChainHow, fmt.Sprintf("creator %d ", chain[0])) {
+					t.Errorf("inferred chain %v, but chain_how %q names another creator", chain, dz.ChainHow)
+				}
 				if !slices.Contains(chain, l.Process.Pid) {
-					t.Errorf("inferred chain %v (%s) does not name the launcher %d", chain, dz.ChainHow, l.Process.Pid)
+					if strings.Contains(dz.ChainHow, "same command line") || !strings.Contains(dz.ChainHow, "pid order") {
+						t.Errorf("inferred chain %v (%s) does not name the launcher %d", chain, dz.ChainHow, l.Process.Pid)
+					} else {
+						t.Logf("PID order named an unrelated neighbour %d, not the launcher %d (another process forked beside the daemon)", chain[0], l.Process.Pid)
+					}
 				}
 			case !strings.HasPrefix(dz.ChainHow, "unknown"):
 				t.Errorf("chain_how %q, want seen, inferred: or unknown", dz.ChainHow)

@@ -131,6 +131,19 @@ func (r *recorder) dump() string {
 	return b.String()
 }
 
+// dumpIf lists the events ok selects, with their chain-how and state, for a failure message.
+func (r *recorder) dumpIf(ok func(e *Event) bool) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for i := range r.events {
+		if e := &r.events[i]; ok(e) {
+			fmt.Fprintf(&b, "  %s pid=%d ppid=%d sid=%d %s chain_how=%q\n", e.Kind, e.PID, e.PPID, e.NewSID, e.Summary, e.ChainHow)
+		}
+	}
+	return b.String()
+}
+
 func is(kind string, pid int) func(e *Event) bool {
 	return func(e *Event) bool { return e.Kind == kind && e.PID == pid }
 }
