@@ -14,6 +14,9 @@ type treeOptions struct {
 	sessions bool
 	kthreads bool
 	format   string
+	args     bool
+	pids     bool
+	table    tableFlags
 	view     viewOptions
 }
 
@@ -22,6 +25,9 @@ func (o *treeOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.sessions, "sessions", false, "group by session, then process group, then parent tree")
 	f.StringVar(&o.format, "format", "text", "text or json")
 	f.BoolVar(&o.kthreads, "kthreads", false, "show kernel threads (hidden by default, with a line saying how many)")
+	f.BoolVarP(&o.args, "arguments", "a", false, "show command-line arguments; identical sibling leaves merge as 4*[sleep 400] (pstree -a)")
+	f.BoolVarP(&o.pids, "show-pids", "p", false, "never merge identical siblings, each keeps its PID (pstree -p; PIDs are always shown)")
+	f.BoolVarP(&o.table.wide, "wide", "w", false, "do not cut lines to the terminal's width")
 	o.view.AddFlags(c)
 }
 
@@ -38,6 +44,12 @@ it without setsid: one snapshot cannot tell), kernel thread, N threads, N zombie
 parent not reaping), parent N missing (a root because its parent is not in the snapshot), ppid
 cycle broken here (the snapshot's ppid links formed a loop).
 
+As pstree: -a shows each process's arguments after its comm, and merges identical sibling leaves
+(same comm, arguments, state, markers, tty, threads; no children) into one line such as
+"4*[sleep 400]", which names no PID. PIDs are always shown, so -p is accepted as in pstree -p and,
+as there, turns merging off. On a terminal, lines are cut to its width with "…" ($COLUMNS
+overrides it); -w/--wide cuts nothing, and nothing is cut on a pipe or in a file.
+
 With --sessions, processes are grouped by session (its leader or "leader exited", its controlling
 tty and foreground group), then by process group (its leader or "leader gone", foreground, and
 whether it is an orphaned process group: no member has a parent in another group of the same
@@ -51,11 +63,13 @@ file descriptors or kernel stacks. Kernel threads are hidden (a last line says h
   procsnap tree --sessions                # sessions → groups → processes
   procsnap tree --sessions before.yaml.gz # a saved snapshot
   procsnap tree --pid $$                  # this shell: its subtree and ancestors
+  procsnap tree -a --pid $$               # with arguments, identical children merged
   procsnap tree --user alice --comm 'ssh*'
   procsnap tree --sessions --format json | jq '.sessions[] | select(.leader_exited)'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.view.noColor = os.Getenv("NO_COLOR")
+			o.table.columns = os.Getenv("COLUMNS")
 			return runTree(c.Context(), g, o, args, io.Out)
 		},
 	}
@@ -92,10 +106,20 @@ func runTree(ctx context.Context, g *globalOptions, o *treeOptions, args []strin
 	case o.format == "json":
 		return render.WriteTreeJSON(out, shown)
 	default:
-		err = render.WriteTree(out, shown, st)
+		err = render.WriteTreeWith(out, shown, st, o.treeOptions(out))
 	}
 	if err != nil {
 		return err
 	}
 	return render.WriteKthreadsHidden(out, hidden)
+}
+
+// treeOptions maps -a, -p and -w onto the text tree's options: merging comes with -a, as the
+// arguments tell identical children apart, and -p turns it off, as in pstree.
+func (o *treeOptions) treeOptions(out io.Writer) render.TreeOptions {
+	t := render.TreeOptions{Args: o.args, Merge: o.args && !o.pids}
+	if !o.table.wide {
+		t.Width = render.TermWidth(out, o.table.columns)
+	}
+	return t
 }

@@ -87,6 +87,12 @@ func TestGolden(t *testing.T) {
 		{"tree_json", Filter{}, func(b *bytes.Buffer, f *Forest) error { return WriteTreeJSON(b, f) }},
 		{"tree_pid_420", Filter{PID: 420}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{}) }},
 		{"tree_pid_451_color", Filter{PID: 451}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{Color: true}) }},
+		{"tree_args", Filter{}, func(b *bytes.Buffer, f *Forest) error {
+			return WriteTreeWith(b, f, Style{}, TreeOptions{Args: true, Merge: true})
+		}},
+		{"tree_args_width40", Filter{}, func(b *bytes.Buffer, f *Forest) error {
+			return WriteTreeWith(b, f, Style{}, TreeOptions{Args: true, Width: 40})
+		}},
 		{"tree_comm_loop", Filter{Comms: []string{"loop-[bc]"}}, func(b *bytes.Buffer, f *Forest) error { return WriteTree(b, f, Style{}) }},
 		{"sessions", Filter{}, sessions(Style{})},
 		{"sessions_color", Filter{}, sessions(Style{Color: true})},

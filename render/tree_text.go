@@ -11,9 +11,15 @@ import (
 
 // WriteTree writes the parent tree, one line per process: pid, comm, state and markers.
 func WriteTree(w io.Writer, f *Forest, st Style) error {
+	return WriteTreeWith(w, f, st, TreeOptions{})
+}
+
+// WriteTreeWith writes the parent tree as WriteTree does, shaped by o: arguments, identical
+// sibling leaves merged, lines cut to o.Width.
+func WriteTreeWith(w io.Writer, f *Forest, st Style, o TreeOptions) error {
 	bw := bufio.NewWriter(w)
 	for _, r := range f.Roots {
-		writeSubtree(bw, r, "", "", "", false, st, 0)
+		writeSubtree(bw, r, "", "", "", false, treeStyle{st, o}, 0)
 	}
 	return bw.Flush()
 }
@@ -27,7 +33,7 @@ func WriteSessions(w io.Writer, sessions []*Session, st Style) error {
 		for _, g := range s.Groups {
 			bw.WriteString("  " + groupTitle(g, st) + "\n")
 			for _, r := range g.Roots {
-				writeSubtree(bw, r, "    ", "    ", s.TTY, true, st, 0)
+				writeSubtree(bw, r, "    ", "    ", s.TTY, true, treeStyle{st: st}, 0)
 			}
 		}
 	}
@@ -92,30 +98,49 @@ const MaxTreeIndent = 64
 // writeSubtree writes n with prefix first, its descendants with prefix rest. ttyAbove is the
 // terminal already shown above n; inGroup is set in the session view, where a root's parent
 // sits in another group. depth is n's depth below the root.
-func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGroup bool, st Style, depth int) {
-	bw.WriteString(first)
-	if depth > MaxTreeIndent {
-		fmt.Fprintf(bw, "[depth %d] ", depth)
-	}
-	bw.WriteString(nodeLine(n, ttyAbove, inGroup, st) + "\n")
-	for i, c := range n.Children {
+func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGroup bool, ts treeStyle, depth int) {
+	writeTreeLine(bw, first, depth, nodeLine(n, ttyAbove, inGroup, ts), ts.o.Width)
+	kids := mergeChildren(n.Children, ts.o)
+	for i, m := range kids {
 		branch, next := "├── ", "│   "
-		if i == len(n.Children)-1 {
+		if i == len(kids)-1 {
 			branch, next = "└── ", "    "
 		}
 		if depth >= MaxTreeIndent {
 			next = "" // the indentation stops growing here
 		}
-		writeSubtree(bw, c, rest+branch, rest+next, n.TTY, false, st, depth+1)
+		if m.count > 1 {
+			writeTreeLine(bw, rest+branch, depth+1, mergedLine(m.n, m.count, ts.o), ts.o.Width)
+			continue
+		}
+		writeSubtree(bw, m.n, rest+branch, rest+next, n.TTY, false, ts, depth+1)
 	}
 }
 
-func nodeLine(n *Node, ttyAbove string, groupRoot bool, st Style) string {
+// writeTreeLine writes one tree line: its prefix, the depth when past MaxTreeIndent, the
+// text, all cut to width (0: whole).
+func writeTreeLine(bw *bufio.Writer, prefix string, depth int, text string, width int) {
+	line := prefix
+	if depth > MaxTreeIndent {
+		line += fmt.Sprintf("[depth %d] ", depth)
+	}
+	line += text
+	if width > 0 {
+		line = cut(line, width)
+	}
+	bw.WriteString(line + "\n")
+}
+
+func nodeLine(n *Node, ttyAbove string, groupRoot bool, ts treeStyle) string {
+	st := ts.st
 	faint := st
 	if n.Context {
 		st = Style{} // the whole line is faint: inner colours would end it early
 	}
 	head := fmt.Sprintf("%d %s %s", n.PID, clean(n.Comm), n.State)
+	if a := argsText(n); ts.o.Args && a != "" {
+		head = fmt.Sprintf("%d %s %s %s", n.PID, clean(n.Comm), a, n.State)
+	}
 	var tags []string
 	for _, m := range n.Markers {
 		if t, sgr := markerText(n, m); t != "" {

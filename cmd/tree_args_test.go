@@ -1,0 +1,100 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestTreeArgsFlags(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		want    string // a line the output must contain
+		notWant string // a fragment the output must not contain
+	}{
+		{"-a shows arguments", []string{"tree", "-a", fixture}, "431 cc1 main.c R [foreground, 4 threads]", ""},
+		{"-a merges identical zombies", []string{"tree", "-a", fixture}, "└── 2*[defunct] Z [zombie]", ""},
+		{"no -a: nothing merged", []string{"tree", fixture}, "defunct Z [zombie]", "*["},
+		{"-p turns merging off", []string{"tree", "-a", "-p", fixture}, "defunct Z [zombie]", "*["},
+		{"a pipe cuts nothing", []string{"tree", "-a", fixture}, "[exe deleted, child of pid 1, 2 zombie children]", "…"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := run(t, tc.args...)
+			if code != ExitOK {
+				t.Fatalf("exit %d, stderr %q", code, stderr)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			}
+			if tc.notWant != "" && strings.Contains(out, tc.notWant) {
+				t.Errorf("output has %q:\n%s", tc.notWant, out)
+			}
+		})
+	}
+}
+
+// TestTreeArgsMergesRealSleeps starts a shell with 4 identical `sleep 400` children: tree -a of
+// the shell merges them into one "4*[sleep 400]" line, and -p lists each with its PID.
+func TestTreeArgsMergesRealSleeps(t *testing.T) {
+	sh := exec.Command("sh", "-c", "sleep 400 & sleep 400 & sleep 400 & sleep 400 & wait")
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var kids []int
+	t.Cleanup(func() {
+		for _, pid := range kids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		_ = sh.Process.Kill()
+		_ = sh.Wait()
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		kids = sleepChildren(sh.Process.Pid)
+		if len(kids) == 4 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(kids) != 4 {
+		t.Fatalf("the shell has %d sleep 400 children, want 4", len(kids))
+	}
+	pid := strconv.Itoa(sh.Process.Pid)
+	code, out, stderr := run(t, "tree", "-a", "--pid", pid)
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(out, "└── 4*[sleep 400] S") {
+		t.Errorf("tree -a does not merge the 4 sleeps:\n%s", out)
+	}
+	_, out, _ = run(t, "tree", "-a", "-p", "--pid", pid)
+	for _, k := range kids {
+		if want := fmt.Sprintf("%d sleep 400 S", k); !strings.Contains(out, want) {
+			t.Errorf("tree -a -p lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// sleepChildren returns the PIDs of the children of pid running `sleep 400`.
+func sleepChildren(pid int) []int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, f := range strings.Fields(string(b)) {
+		c, _ := strconv.Atoi(f)
+		cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", c))
+		if err == nil && string(cmd) == "sleep\x00400\x00" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
