@@ -220,3 +220,35 @@ func TestRetentionNeverRemovesTheNewCapture(t *testing.T) {
 		})
 	}
 }
+
+// TestRetentionAfterConcurrentRemoval: a concurrent run's retention may remove the capture this
+// run just wrote before this run prunes. It then takes none of the kept places: --keep N still
+// leaves N captures, not N-1 (seen as 3 of 4 with six concurrent `take --keep 4`).
+func TestRetentionAfterConcurrentRemoval(t *testing.T) {
+	hour := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	dir := t.TempDir()
+	var paths []string
+	for _, h := range []int{1, 2, 3, 4, 5, 6} {
+		res, err := WriteCapture(dir, testSnapshot(t, "web", hour(h), 0), CaptureOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, res.Path)
+	}
+	// The run that wrote hour 2 prunes last; another run's --keep 4 removed hours 1 and 2.
+	for _, p := range paths[:2] {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pruned, _, err := prune(dir, "web", filepath.Base(paths[1]), hour(2), CaptureOptions{Keep: 4}, hour(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pruned) != 0 {
+		t.Errorf("pruned %v, want nothing: 4 captures are left and --keep is 4", pruned)
+	}
+	if got := len(names(t, dir)); got < 4 {
+		t.Errorf("%d entries left, want the 4 captures: %q", got, names(t, dir))
+	}
+}

@@ -248,7 +248,8 @@ func (p Pruned) String() string { return p.Path + " (" + p.Why + ")" }
 // regular files named like captures of host whose content starts like a procsnap snapshot
 // (IsProcsnapFile) are considered, so other files are never touched nor counted.
 //
-// written, the capture just made, is never removed, and it counts as the newest: the times in
+// written, the capture just made, is never removed, and while it is there it counts as the
+// newest (a concurrent run's retention may have removed it already; then it takes no place): the times in
 // the other names were written by earlier runs, on a clock that may since have been stepped
 // back, or come from restored files, so a name dated after written's is no proof of a newer
 // capture. The others are ordered by the time in their names, and a name dated after now is
@@ -262,8 +263,13 @@ func prune(dir, host, written string, taken time.Time, opts CaptureOptions, now 
 		return nil, 0, err
 	}
 	var older []Capture // every capture of host but written, oldest first by name
+	slots := 0          // 1 while written is still there: it takes one of the kept places
 	for _, c := range FilterHost(all, host) {
-		if c.Name != written && IsProcsnapFile(c.Path) {
+		if c.Name == written {
+			slots = 1
+			continue
+		}
+		if IsProcsnapFile(c.Path) {
 			older = append(older, c)
 			if c.Time.After(taken) {
 				future++
@@ -272,7 +278,7 @@ func prune(dir, host, written string, taken time.Time, opts CaptureOptions, now 
 	}
 	var pruned []Pruned
 	for i, c := range older {
-		why := retentionReason(opts, len(older)-i, now.Sub(c.Time))
+		why := retentionReason(opts, len(older)-i+slots, now.Sub(c.Time))
 		if why == "" {
 			continue
 		}
@@ -287,11 +293,12 @@ func prune(dir, host, written string, taken time.Time, opts CaptureOptions, now 
 	return pruned, future, nil
 }
 
-// retentionReason says why retention removes a capture that is the rank-th newest of the
-// older ones (the capture just written being newer still) and has the given age, or "".
+// retentionReason says why retention removes a capture that is the rank-th newest of those
+// kept in the directory (the capture just written, while it is there, being the first) and has
+// the given age, or "".
 func retentionReason(opts CaptureOptions, rank int, age time.Duration) string {
 	var why []string
-	if opts.Keep > 0 && rank+1 > opts.Keep {
+	if opts.Keep > 0 && rank > opts.Keep {
 		why = append(why, fmt.Sprintf("beyond --keep %d", opts.Keep))
 	}
 	if opts.MaxAge > 0 && age > opts.MaxAge {
