@@ -107,19 +107,23 @@ func compileStruct(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, err
 
 // objectOpen reads the '{' of an object where what (with its article) belongs, and reports
 // whether a member follows.
-func (d *jsonDecoder) objectOpen(what string) (bool, error) {
+func (d *jsonDecoder) objectOpen(what string) (bool, error) { return d.open(what, '{', '}') }
+
+// open reads the opening bracket of a container where what belongs, and reports whether
+// anything comes before its closing bracket (which it reads when nothing does).
+func (d *jsonDecoder) open(what string, opening, closing byte) (bool, error) {
 	c, err := d.peek()
 	if err != nil {
 		return false, err
 	}
-	if c != '{' {
+	if c != opening {
 		return false, d.notA(what, c)
 	}
 	d.pos++
 	if c, err = d.peek(); err != nil {
 		return false, err
 	}
-	if c == '}' {
+	if c == closing {
 		d.pos++
 		return false, nil
 	}
@@ -154,24 +158,7 @@ func (d *jsonDecoder) objectNext() (bool, error) {
 
 // arrayOpen reads the '[' of an array where what belongs, and reports whether an element
 // follows.
-func (d *jsonDecoder) arrayOpen(what string) (bool, error) {
-	c, err := d.peek()
-	if err != nil {
-		return false, err
-	}
-	if c != '[' {
-		return false, d.notA(what, c)
-	}
-	d.pos++
-	if c, err = d.peek(); err != nil {
-		return false, err
-	}
-	if c == ']' {
-		d.pos++
-		return false, nil
-	}
-	return true, nil
-}
+func (d *jsonDecoder) arrayOpen(what string) (bool, error) { return d.open(what, '[', ']') }
 
 // arrayNext reads the ',' or ']' after an element and reports whether another follows.
 func (d *jsonDecoder) arrayNext() (bool, error) {
