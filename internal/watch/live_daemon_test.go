@@ -93,7 +93,20 @@ func TestLiveDaemonized(t *testing.T) {
 			hasMarker := func(e *Event) bool {
 				return strings.Contains(strings.Join(e.Cmdline, " "), m) || strings.Contains(strings.Join(e.NewCmdline, " "), m)
 			}
-			dz, found := r.await(15*time.Second, func(e *Event) bool { return e.Kind == KindDaemonized && hasMarker(e) })
+			// Read while it execs, the daemon's command line may still be empty: then its exec
+			// event (or any other about that PID) carries the marker. await holds r.mu.
+			ours := func(e *Event) bool {
+				if hasMarker(e) {
+					return true
+				}
+				for i := range r.events {
+					if o := &r.events[i]; o.PID == e.PID && o.StartTicks == e.StartTicks && hasMarker(o) {
+						return true
+					}
+				}
+				return false
+			}
+			dz, found := r.await(15*time.Second, func(e *Event) bool { return e.Kind == KindDaemonized && ours(e) })
 			if !found {
 				// The daemon may have been seen only after its adoption, outside the test's
 				// descendants that dump shows: show every event that names the marker too.
