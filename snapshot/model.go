@@ -250,3 +250,19 @@ func (s *Snapshot) Find(pid int) *Process {
 	}
 	return nil
 }
+
+// markUnread records why field of p could not be read.
+func (p *Process) markUnread(field, reason string) {
+	if p.Unread == nil {
+		p.Unread = map[string]string{}
+	}
+	p.Unread[field] = reason
+}
+
+// addUnread counts one more field or fd left unread for reason.
+func (c *Counts) addUnread(reason string) {
+	if c.Unread == nil {
+		c.Unread = map[string]int{}
+	}
+	c.Unread[reason]++
+}

@@ -131,13 +131,6 @@ func count(s *Snapshot) Counts {
 	return c
 }
 
-func (c *Counts) addUnread(reason string) {
-	if c.Unread == nil {
-		c.Unread = map[string]int{}
-	}
-	c.Unread[reason]++
-}
-
 // reader reads one process at a time, reusing one buffer.
 type reader struct {
 	root  string
@@ -283,13 +276,6 @@ func (r *reader) readReleased(d procDir, p *Process, fail func(string, error)) {
 			p.FDs = fds
 		}
 	}
-}
-
-func (p *Process) markUnread(field, reason string) {
-	if p.Unread == nil {
-		p.Unread = map[string]string{}
-	}
-	p.Unread[field] = reason
 }
 
 // readLineage reads the evidence of where a process comes from that forks and setsid keep:

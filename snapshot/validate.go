@@ -1,8 +1,9 @@
 package snapshot
 
 import (
-	"bytes"
 	"fmt"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -95,27 +96,71 @@ func (s *Snapshot) validateCounts() error {
 	return nil
 }
 
-// checkTrailer requires the YAML trailer in files of schema v1.1 and later that carry counts
-// (every file procsnap writes): without it the file was cut short.
-func checkTrailer(data []byte, s *Snapshot) error {
-	if schemaMinor(s.Header.Schema) < 1 || s.Header.Counts.Processes == 0 && s.Header.Counts.Skipped == 0 {
-		return nil
+// Validate checks the schema version and the invariants every reader relies on: processes sorted
+// by unique positive PID, no negative ids.
+func (s *Snapshot) Validate() error {
+	if err := s.Header.validateSchema(); err != nil {
+		return err
 	}
-	if !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte(strings.TrimSpace(yamlTrailer))) {
-		return fmt.Errorf("truncated: the last line is not %q", strings.TrimSpace(yamlTrailer))
+	for i := range s.Processes {
+		p := &s.Processes[i]
+		if p.PID <= 0 {
+			return fmt.Errorf("%w: process #%d has pid %d", ErrInvalid, i, p.PID)
+		}
+		if i > 0 && p.PID <= s.Processes[i-1].PID {
+			if p.PID == s.Processes[i-1].PID {
+				return fmt.Errorf("%w: duplicate pid %d", ErrInvalid, p.PID)
+			}
+			return fmt.Errorf("%w: processes not sorted by pid (%d after %d)", ErrInvalid, p.PID, s.Processes[i-1].PID)
+		}
+		if p.PPID < 0 || p.PGID < 0 || p.SID < 0 || p.Threads < 0 || p.TracerPID < 0 {
+			return fmt.Errorf("%w: pid %d has a negative ppid, pgid, sid, threads or tracer_pid", ErrInvalid, p.PID)
+		}
+		for j := range p.FDs {
+			if p.FDs[j].FD < 0 {
+				return fmt.Errorf("%w: pid %d has fd %d", ErrInvalid, p.PID, p.FDs[j].FD)
+			}
+		}
 	}
-	return nil
+	return s.validateLimits()
 }
 
-// schemaMinor returns the minor version of a "procsnap/vMAJOR.MINOR" schema, 0 when absent.
-func schemaMinor(schema string) int {
-	_, minor, ok := strings.Cut(schema, ".")
-	if !ok {
-		return 0
+// schemaRE is the form of every schema string procsnap writes: procsnap/vMAJOR.MINOR (or
+// procsnap/vMAJOR, the first), decimal, without sign, leading zeros or anything after.
+var schemaRE = regexp.MustCompile(`^procsnap/v(0|[1-9][0-9]{0,5})(?:\.(0|[1-9][0-9]{0,5}))?$`)
+
+func schemaMajor(schema string) (int, error) {
+	if schema == "" {
+		return 0, fmt.Errorf("%w: no header.schema (is this a procsnap snapshot?)", ErrInvalid)
 	}
-	n, err := strconv.Atoi(minor)
+	if !strings.HasPrefix(schema, "procsnap/v") {
+		return 0, fmt.Errorf("%w: %q is not a procsnap schema", ErrSchema, schema)
+	}
+	m := schemaRE.FindStringSubmatch(schema)
+	if m == nil {
+		return 0, fmt.Errorf("%w: %q is not of the form procsnap/vMAJOR.MINOR", ErrSchema, schema)
+	}
+	return strconv.Atoi(m[1])
+}
+
+// Sort orders processes by PID and each process's fds by number; readers rely on it.
+func (s *Snapshot) Sort() {
+	sort.Slice(s.Processes, func(i, j int) bool { return s.Processes[i].PID < s.Processes[j].PID })
+	for i := range s.Processes {
+		fds := s.Processes[i].FDs
+		sort.Slice(fds, func(a, b int) bool { return fds[a].FD < fds[b].FD })
+	}
+}
+
+// validateSchema refuses a schema this procsnap cannot read, naming it.
+func (h *Header) validateSchema() error {
+	major, err := schemaMajor(h.Schema)
 	if err != nil {
-		return 0
+		return err
 	}
-	return n
+	if major < SchemaMajorMin || major > SchemaMajorMax {
+		return fmt.Errorf("%w: %q (this procsnap reads procsnap/v%d to procsnap/v%d)",
+			ErrSchema, h.Schema, SchemaMajorMin, SchemaMajorMax)
+	}
+	return nil
 }
