@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/procsnap/procsnap/snapshot"
+	"github.com/procsnap/procsnap/snapshot/capture"
 )
 
 // captureMain runs procsnap in process and returns its exit code, stdout and stderr.
@@ -55,9 +55,9 @@ func cronLike(line string) *exec.Cmd {
 // verifyCaptures lists the captures in dir and checks that each one not yet in seen loads and
 // validates in full, with the procsnap binary bin (diff of the file with itself: much faster
 // than an in-process Load under -race), then adds it to seen. It returns the captures.
-func verifyCaptures(tb testing.TB, bin, dir string, seen map[string]bool) []snapshot.Capture {
+func verifyCaptures(tb testing.TB, bin, dir string, seen map[string]bool) []capture.Capture {
 	tb.Helper()
-	cs, err := snapshot.ListCaptures(dir)
+	cs, err := capture.ListCaptures(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}

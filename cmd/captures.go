@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+
 	"github.com/spf13/pflag"
 
 	"github.com/procsnap/procsnap/snapshot"
@@ -69,25 +71,25 @@ func (o *captureSelect) window(now time.Time) (from, to time.Time, err error) {
 
 // captures lists the readable captures of one host in dir, oldest first. With several hosts in
 // dir and no --host it is a usage error naming them.
-func (o *captureSelect) captures(dir string) ([]snapshot.Capture, error) {
-	all, err := snapshot.ListCaptures(dir)
+func (o *captureSelect) captures(dir string) ([]capture.Capture, error) {
+	all, err := capture.ListCaptures(dir)
 	if err != nil {
 		return nil, inputError{err}
 	}
-	var cs []snapshot.Capture
+	var cs []capture.Capture
 	for _, c := range all {
 		if c.Loadable() {
 			cs = append(cs, c)
 		}
 	}
 	if o.host != "" {
-		cs = snapshot.FilterHost(cs, o.host)
+		cs = capture.FilterHost(cs, o.host)
 		if len(cs) == 0 {
 			return nil, fmt.Errorf("%s: %w of host %s", dir, snapshot.ErrNoCapture, o.host)
 		}
 		return cs, nil
 	}
-	if hosts := snapshot.CaptureHosts(cs); len(hosts) > 1 {
+	if hosts := capture.CaptureHosts(cs); len(hosts) > 1 {
 		return nil, usageErrorf("%s holds captures of %d hosts (%s): choose one with --host", dir, len(hosts), strings.Join(hosts, ", "))
 	}
 	if len(cs) == 0 {
@@ -118,7 +120,7 @@ func (o *captureSelect) resolveDiffArgs(args []string, now time.Time) ([]string,
 	if err != nil {
 		return nil, nil, err
 	}
-	a, b, err := snapshot.CapturePair(cs, from, to)
+	a, b, err := capture.CapturePair(cs, from, to)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", args[0], err)
 	}

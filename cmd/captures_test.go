@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/procsnap/procsnap/snapshot"
@@ -50,7 +53,7 @@ func syntheticDir(tb testing.TB, minutes ...int) string {
 	tb.Helper()
 	dir := tb.TempDir()
 	for _, m := range minutes {
-		if _, err := snapshot.WriteCapture(dir, synthetic("web", "b1", m), snapshot.CaptureOptions{}); err != nil {
+		if _, err := capture.WriteCapture(dir, synthetic("web", "b1", m), capture.CaptureOptions{}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -80,13 +83,13 @@ func golden(tb testing.TB, name, got string) {
 
 func TestLsGolden(t *testing.T) {
 	dir := syntheticDir(t, 0, 10, 20)
-	if _, err := snapshot.WriteCapture(dir, synthetic("db", "b1", 5), snapshot.CaptureOptions{Gzip: true}); err != nil {
+	if _, err := capture.WriteCapture(dir, synthetic("db", "b1", 5), capture.CaptureOptions{Gzip: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := snapshot.WriteCapture(dir, synthetic("web", "b1", 30), snapshot.CaptureOptions{Format: snapshot.FormatJSONL}); err != nil {
+	if _, err := capture.WriteCapture(dir, synthetic("web", "b1", 30), capture.CaptureOptions{Format: snapformat.FormatJSONL}); err != nil {
 		t.Fatal(err)
 	}
-	broken := snapshot.CaptureName("web", base.Add(40*time.Minute), 0, "", false)
+	broken := capture.CaptureName("web", base.Add(40*time.Minute), 0, "", false)
 	if err := os.WriteFile(filepath.Join(dir, broken), []byte("not: [a snapshot"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -109,11 +112,11 @@ func TestLsGolden(t *testing.T) {
 func TestLogGolden(t *testing.T) {
 	dir := syntheticDir(t, 0, 10, 20)
 	// A capture that cannot be read, and one after a reboot.
-	bad := snapshot.CaptureName("web", base.Add(25*time.Minute), 0, "", false)
+	bad := capture.CaptureName("web", base.Add(25*time.Minute), 0, "", false)
 	if err := os.WriteFile(filepath.Join(dir, bad), []byte("header: {schema: procsnap/v1}\nprocesses: [{pid: 0}]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := snapshot.WriteCapture(dir, synthetic("web", "b2", 30), snapshot.CaptureOptions{}); err != nil {
+	if _, err := capture.WriteCapture(dir, synthetic("web", "b2", 30), capture.CaptureOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, format := range []string{"table", "jsonl"} {
@@ -131,11 +134,11 @@ func TestCaptureDirErrors(t *testing.T) {
 	one := syntheticDir(t, 0)
 	two := syntheticDir(t, 0, 10)
 	mixed := syntheticDir(t, 0, 10)
-	if _, err := snapshot.WriteCapture(mixed, synthetic("db", "b1", 5), snapshot.CaptureOptions{}); err != nil {
+	if _, err := capture.WriteCapture(mixed, synthetic("db", "b1", 5), capture.CaptureOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	empty := t.TempDir()
-	file := filepath.Join(two, snapshot.CaptureName("web", base, 0, "", false))
+	file := filepath.Join(two, capture.CaptureName("web", base, 0, "", false))
 	tests := []struct {
 		name string
 		args []string

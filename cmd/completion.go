@@ -4,19 +4,20 @@ import (
 	"slices"
 	"strings"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/render/fleet"
-	"github.com/procsnap/procsnap/snapshot"
 )
 
 // formatValues lists what --format takes, per command, for shell completion.
 func formatValues(command string) []string {
 	switch command {
 	case "take":
-		return slices.Concat([]string{snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL}, fleet.Formats)
+		return slices.Concat([]string{snapformat.FormatYAML, snapformat.FormatJSON, snapformat.FormatJSONL}, fleet.Formats)
 	case "diff":
 		return diffFormats()
 	case "log":

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/diff"
@@ -99,7 +101,7 @@ func runDiff(ctx context.Context, g *globalOptions, o *diffOptions, args []strin
 			return err
 		}
 		// Live: read what A recorded, and no kernel stacks (diff does not use them).
-		b, err = snapshot.Take(ctx, snapshot.TakeOptions{Root: g.procRoot, NoFDs: a.Header.Options.NoFDs,
+		b, err = proc.Take(ctx, proc.TakeOptions{Root: g.procRoot, NoFDs: a.Header.Options.NoFDs,
 			NoStack: true, PIDs: a.Header.Options.PIDs, Version: Version()})
 		if err != nil {
 			return err

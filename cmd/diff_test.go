@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/procsnap/procsnap/snapshot"
@@ -53,10 +55,10 @@ func diffPair(t *testing.T, mutateB func(*snapshot.Snapshot)) (a, b string) {
 	if mutateB != nil {
 		mutateB(sb)
 	}
-	if err := snapshot.WriteFile(a, sa, ""); err != nil {
+	if err := snapformat.WriteFile(a, sa, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := snapshot.WriteFile(b, sb, ""); err != nil {
+	if err := snapformat.WriteFile(b, sb, ""); err != nil {
 		t.Fatal(err)
 	}
 	return a, b

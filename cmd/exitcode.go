@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/diff/explain"
 	"github.com/procsnap/procsnap/snapshot"
@@ -80,7 +82,7 @@ func exitCodeFor(err error, stderr io.Writer) ExitCode {
 		errors.Is(err, snapshot.ErrTooLarge),
 		errors.Is(err, snapshot.ErrUnknownFormat),
 		errors.Is(err, snapshot.ErrNoCapture),
-		errors.Is(err, snapshot.ErrUnsafePath),
+		errors.Is(err, snapformat.ErrUnsafePath),
 		errors.Is(err, diff.ErrBootMismatch),
 		errors.Is(err, diff.ErrPIDNamespaceMismatch):
 		fmt.Fprintf(stderr, "procsnap: %v\n", err)

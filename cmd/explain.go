@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/diff/explain"
@@ -116,12 +119,12 @@ func runExplain(ctx context.Context, g *globalOptions, o *explainOptions, args [
 // capture that cannot be read, or of another boot, is recorded in the trail and skipped.
 func explainTrail(ctx context.Context, dir string, s *snapshot.Snapshot, key snapshot.Key) (*explain.Trail, error) {
 	sel := &captureSelect{}
-	if host := snapshot.CaptureHost(s.Header.Hostname); s.Header.Hostname != "" {
-		all, err := snapshot.ListCaptures(dir)
+	if host := capture.CaptureHost(s.Header.Hostname); s.Header.Hostname != "" {
+		all, err := capture.ListCaptures(dir)
 		if err != nil {
 			return nil, inputError{err}
 		}
-		if len(snapshot.CaptureHosts(all)) > 1 {
+		if len(capture.CaptureHosts(all)) > 1 {
 			sel.host = host
 		}
 	}
@@ -134,7 +137,7 @@ func explainTrail(ctx context.Context, dir string, s *snapshot.Snapshot, key sna
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cap, err := snapshot.Load(c.Path)
+		cap, err := snapformat.Load(c.Path)
 		if err != nil {
 			t.Skip(c.Name, err)
 			continue

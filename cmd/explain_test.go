@@ -14,10 +14,12 @@ import (
 	"testing"
 	"time"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/procsnap/procsnap/diff/explain"
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/internal/watch"
-	"github.com/procsnap/procsnap/snapshot"
 )
 
 // explainFixture is render's hand-written listener snapshot (see its header comment).
@@ -102,13 +104,13 @@ func TestExplainRecord(t *testing.T) {
 	})
 	daemon, listener := stage.ListenerLingering(t, 3*time.Second) // a rescan may see it born
 	born := waitRecorded(t, dir, func() int { return daemon.PID })
-	s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{NoStack: true,
+	s, err := proc.Take(context.Background(), proc.TakeOptions{NoStack: true,
 		PIDs: []int{1, os.Getpid(), daemon.PID, listener.PID}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "s.yaml")
-	if err := snapshot.WriteFile(path, s, snapshot.FormatYAML); err != nil {
+	if err := snapformat.WriteFile(path, s, snapformat.FormatYAML); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

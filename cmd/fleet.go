@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/internal/watch"
 	"github.com/procsnap/procsnap/render"
@@ -58,7 +60,7 @@ func newWatchPrinter(g *globalOptions, out io.Writer, format string) (eventPrint
 	if !fleet.IsFormat(format) {
 		return render.NewWatchPrinter(out, format)
 	}
-	h, err := snapshot.ReadHost(g.procRoot)
+	h, err := proc.ReadHost(g.procRoot)
 	if err != nil {
 		return nil, err
 	}

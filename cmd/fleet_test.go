@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/render/fleet"
 	"github.com/procsnap/procsnap/snapshot"
@@ -82,7 +84,7 @@ func TestFleetLog(t *testing.T) {
 			s.Processes = append(s.Processes, snapshot.Process{PID: 100 + j, StartTicks: uint64(1000 + j), PPID: 1,
 				PGID: 100 + j, SID: 100 + j, Comm: "job", State: "S"})
 		}
-		if _, err := snapshot.WriteCapture(dir, s, snapshot.CaptureOptions{}); err != nil {
+		if _, err := capture.WriteCapture(dir, s, capture.CaptureOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/procsnap/procsnap/snapshot"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
 )
 
 // hostileBinary builds procsnap into a directory every uid can traverse (t.TempDir is 0700) and
@@ -108,7 +108,7 @@ func TestTakeHidepid(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("take under hidepid=2: exit %d: %s", code, msg)
 	}
-	s, err := snapshot.Load(out)
+	s, err := snapformat.Load(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestTakePIDNamespace(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("take in a new PID namespace: exit %d: %s", code, msg)
 	}
-	s, err := snapshot.Load(out)
+	s, err := snapformat.Load(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package cmd
 import (
 	"fmt"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -14,7 +16,7 @@ func (g *globalOptions) load(path string) (*snapshot.Snapshot, error) {
 		if g == nil || g.stdin == nil {
 			return nil, fmt.Errorf("-: %w: no standard input", snapshot.ErrInvalid)
 		}
-		return snapshot.Decode(g.stdin, "-")
+		return snapformat.Decode(g.stdin, "-")
 	}
-	return snapshot.Load(path)
+	return snapformat.Load(path)
 }

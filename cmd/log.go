@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/diff"
@@ -84,7 +87,7 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 	if err != nil {
 		return err
 	}
-	w, err := snapshot.CaptureWindow(cs, from, to)
+	w, err := capture.CaptureWindow(cs, from, to)
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
@@ -114,7 +117,7 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 
 // timeline compares each consecutive pair of readable captures in w. Unreadable captures are
 // skipped with a note on the interval that spans them. keep, when set, receives every capture read.
-func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture, keep func(string, *snapshot.Snapshot)) ([]render.Interval, error) {
+func (o *logOptions) timeline(ctx context.Context, w []capture.Capture, keep func(string, *snapshot.Snapshot)) ([]render.Interval, error) {
 	var ivs []render.Interval
 	var prev *snapshot.Snapshot
 	var prevFile string
@@ -126,7 +129,7 @@ func (o *logOptions) timeline(ctx context.Context, w []snapshot.Capture, keep fu
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s, err := snapshot.Load(c.Path)
+		s, err := snapformat.Load(c.Path)
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("skipped %s: %v", c.Name, err))
 			continue

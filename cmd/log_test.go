@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procsnap/procsnap/snapshot"
+	"github.com/procsnap/procsnap/snapshot/capture"
 )
 
 // logEvent is the part of a log or diff jsonl line the tests check.
@@ -109,7 +109,7 @@ func stageTimeline(t *testing.T, bin, dir string) ([]time.Time, staged) {
 		if err != nil {
 			t.Fatalf("take: %v\n%s", err, out)
 		}
-		c, ok := snapshot.ParseCaptureName(filepath.Base(strings.TrimSpace(string(out))))
+		c, ok := capture.ParseCaptureName(filepath.Base(strings.TrimSpace(string(out))))
 		if !ok {
 			t.Fatalf("take -v printed %q", out)
 		}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"io"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/render"
-	"github.com/procsnap/procsnap/snapshot"
 )
 
 type lsOptions struct {
@@ -38,12 +39,12 @@ listed.`,
 }
 
 func runLs(_ context.Context, o *lsOptions, dir string, out io.Writer) error {
-	cs, err := snapshot.ListCaptures(dir)
+	cs, err := capture.ListCaptures(dir)
 	if err != nil {
 		return inputError{err}
 	}
 	if o.host != "" {
-		cs = snapshot.FilterHost(cs, o.host)
+		cs = capture.FilterHost(cs, o.host)
 	}
-	return render.CaptureTable(out, snapshot.DescribeCaptures(cs))
+	return render.CaptureTable(out, capture.DescribeCaptures(cs))
 }

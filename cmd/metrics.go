@@ -8,10 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/render/metrics"
-	"github.com/procsnap/procsnap/snapshot"
 )
 
 type metricsOptions struct {
@@ -95,7 +98,7 @@ func runMetrics(ctx context.Context, g *globalOptions, o *metricsOptions, args [
 	if o.output == "" {
 		return metrics.Write(out, fams)
 	}
-	if err := snapshot.AtomicWriteMode(o.output, 0o644, func(w io.Writer) error { return metrics.Write(w, fams) }); err != nil {
+	if err := snapformat.AtomicWriteMode(o.output, 0o644, func(w io.Writer) error { return metrics.Write(w, fams) }); err != nil {
 		return fmt.Errorf("writing %s: %w", o.output, err)
 	}
 	return nil
@@ -105,7 +108,7 @@ func runMetrics(ctx context.Context, g *globalOptions, o *metricsOptions, args [
 // latest (or selected) capture of a directory with its history.
 func (o *metricsOptions) input(ctx context.Context, g *globalOptions, args []string) (metrics.Input, error) {
 	if len(args) == 0 {
-		s, err := snapshot.Take(ctx, snapshot.TakeOptions{Root: g.procRoot, NoFDs: o.noFDs, NoStack: true, Version: Version()})
+		s, err := proc.Take(ctx, proc.TakeOptions{Root: g.procRoot, NoFDs: o.noFDs, NoStack: true, Version: Version()})
 		return metrics.Input{Current: s}, err
 	}
 	if !isDir(args[0]) {
@@ -126,7 +129,7 @@ func (o *metricsOptions) fromCaptures(ctx context.Context, dir string) (metrics.
 	if err != nil {
 		return metrics.Input{}, err
 	}
-	w, err := snapshot.CaptureWindow(cs, from, to)
+	w, err := capture.CaptureWindow(cs, from, to)
 	if err != nil {
 		return metrics.Input{}, fmt.Errorf("%s: %w", dir, err)
 	}
@@ -141,7 +144,7 @@ func (o *metricsOptions) fromCaptures(ctx context.Context, dir string) (metrics.
 		if err := ctx.Err(); err != nil {
 			return in, err
 		}
-		s, err := snapshot.Load(w[i].Path)
+		s, err := snapformat.Load(w[i].Path)
 		if err != nil {
 			continue // an unreadable capture ends nothing: the next older one may still tell
 		}

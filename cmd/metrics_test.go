@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -90,7 +92,7 @@ func TestMetricsCaptureHistory(t *testing.T) {
 		if i > 0 { // the zombie appears in the second capture
 			s.Processes = append(s.Processes, snapshot.Process{PID: 501, StartTicks: 5001, PPID: 500, PGID: 500, SID: 500, Comm: "child", State: "Z"})
 		}
-		if _, err := snapshot.WriteCapture(dir, s, snapshot.CaptureOptions{}); err != nil {
+		if _, err := capture.WriteCapture(dir, s, capture.CaptureOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/internal/watch"
@@ -78,7 +81,7 @@ func runReport(ctx context.Context, o *reportOptions, args []string, out io.Writ
 		return err
 	}
 	in.Generator = "procsnap " + Version()
-	if err := snapshot.AtomicWrite(o.output, func(w io.Writer) error { return report.Write(w, in) }); err != nil {
+	if err := snapformat.AtomicWrite(o.output, func(w io.Writer) error { return report.Write(w, in) }); err != nil {
 		return fmt.Errorf("writing %s: %w", o.output, err)
 	}
 	return render.WrittenPath(out, o.output)
@@ -94,7 +97,7 @@ func (o *reportOptions) fromDir(ctx context.Context, dir string) (*report.Input,
 	if err != nil {
 		return nil, err
 	}
-	w, err := snapshot.CaptureWindow(cs, from, to)
+	w, err := capture.CaptureWindow(cs, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}

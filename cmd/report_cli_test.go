@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/procsnap/procsnap/internal/watch"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -28,7 +31,7 @@ func tinySnapshot(t time.Time, zombie bool) *snapshot.Snapshot {
 
 func writeSnap(t *testing.T, path string, s *snapshot.Snapshot) {
 	t.Helper()
-	if err := snapshot.WriteFile(path, s, ""); err != nil {
+	if err := snapformat.WriteFile(path, s, ""); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -51,7 +54,7 @@ func reportInputs(t *testing.T) (dir, a, b, caps, rec, one string) {
 	}
 	for i, z := range []bool{false, true, true} {
 		at := t0.Add(time.Duration(i) * time.Minute)
-		writeSnap(t, filepath.Join(caps, snapshot.CaptureName("tiny", at, 0, "yaml", false)), tinySnapshot(at, z))
+		writeSnap(t, filepath.Join(caps, capture.CaptureName("tiny", at, 0, "yaml", false)), tinySnapshot(at, z))
 		writeSnap(t, filepath.Join(rec, "snapshot-"+at.Format("20060102T150405.000000000Z")+".json.gz"), tinySnapshot(at, z))
 	}
 	if err := os.WriteFile(filepath.Join(rec, watch.EventsFile), nil, 0o600); err != nil {
@@ -61,7 +64,7 @@ func reportInputs(t *testing.T) (dir, a, b, caps, rec, one string) {
 	if err := os.Mkdir(one, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	writeSnap(t, filepath.Join(one, snapshot.CaptureName("tiny", t0, 0, "yaml", false)), tinySnapshot(t0, false))
+	writeSnap(t, filepath.Join(one, capture.CaptureName("tiny", t0, 0, "yaml", false)), tinySnapshot(t0, false))
 	return dir, a, b, caps, rec, one
 }
 

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -161,8 +164,8 @@ func TestReportAt5000Processes(t *testing.T) {
 	t0 := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 	for i := range 4 {
 		s := bigSnapshot(t0.Add(time.Duration(i)*time.Hour), i)
-		name := filepath.Join(dir, snapshot.CaptureName("bighost", s.Header.TakenAt, 0, "json", true))
-		if err := snapshot.WriteFile(name, s, ""); err != nil {
+		name := filepath.Join(dir, capture.CaptureName("bighost", s.Header.TakenAt, 0, "json", true))
+		if err := snapformat.WriteFile(name, s, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

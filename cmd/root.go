@@ -12,9 +12,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/spf13/cobra"
+	"github.com/procsnap/procsnap/snapshot/proc"
 
-	"github.com/procsnap/procsnap/snapshot"
+	"github.com/spf13/cobra"
 )
 
 // version is set at link time (-ldflags "-X github.com/procsnap/procsnap/cmd.version=...");
@@ -78,7 +78,7 @@ records what it could not read and why, and explains what changed between two ph
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
-	root.PersistentFlags().StringVar(&g.procRoot, "proc", snapshot.DefaultRoot,
+	root.PersistentFlags().StringVar(&g.procRoot, "proc", proc.DefaultRoot,
 		"the proc filesystem to read (a container's /proc, or a fixture tree)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{plainFlagError(err)} })
 	root.AddCommand(

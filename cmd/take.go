@@ -11,6 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/render"
@@ -115,7 +119,7 @@ type takeTarget struct {
 func (o *takeOptions) target(stdoutTTY bool) (takeTarget, error) {
 	t := takeTarget{format: o.format, dir: o.dir, gz: o.compress}
 	switch o.format {
-	case "", snapshot.FormatYAML, snapshot.FormatJSON, snapshot.FormatJSONL:
+	case "", snapformat.FormatYAML, snapformat.FormatJSON, snapformat.FormatJSONL:
 	case fleet.FormatECS, fleet.FormatOCSF:
 		if o.output != "" || o.dir != "" || o.compress {
 			return t, usageErrorf("--format %s writes to stdout, for a shipper: drop -o, --dir and --compress", o.format)
@@ -168,7 +172,7 @@ func (o *takeOptions) target(stdoutTTY bool) (takeTarget, error) {
 		t.redact = r
 	}
 	if t.file != "" {
-		if _, err := snapshot.CheckOutput(t.file, o.force); err != nil {
+		if _, err := snapformat.CheckOutput(t.file, o.force); err != nil {
 			return t, outputError(t.file, err)
 		}
 	}
@@ -181,7 +185,7 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 		return err
 	}
 	progress := render.NewProgress(o.progress, "reading processes")
-	s, err := snapshot.Take(ctx, snapshot.TakeOptions{
+	s, err := proc.Take(ctx, proc.TakeOptions{
 		Root: g.procRoot, NoFDs: o.noFDs, NoStack: o.noStack, PIDs: o.pids, Version: Version(),
 		Redact: t.redact, Progress: progress.Update,
 	})
@@ -195,7 +199,7 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 	var written string
 	switch {
 	case t.dir != "":
-		res, err := snapshot.WriteCapture(t.dir, s, snapshot.CaptureOptions{
+		res, err := capture.WriteCapture(t.dir, s, capture.CaptureOptions{
 			Format: t.format, Gzip: t.gz, Keep: o.keep, MaxAge: t.maxAge,
 		})
 		if err != nil && res.Path != "" {
@@ -213,7 +217,7 @@ func runTake(ctx context.Context, g *globalOptions, o *takeOptions, out io.Write
 			}
 		}
 	case t.file != "":
-		if err := snapshot.WriteOutput(t.file, s, t.format, o.force); err != nil {
+		if err := snapformat.WriteOutput(t.file, s, t.format, o.force); err != nil {
 			return outputError(t.file, err)
 		}
 		written = t.file
@@ -235,7 +239,7 @@ func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
 		return e.Processes(s)
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
-	if err := snapshot.EncodeFile(bw, s, t.format, t.gz); err != nil {
+	if err := snapformat.EncodeFile(bw, s, t.format, t.gz); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -244,7 +248,7 @@ func encodeStdout(out io.Writer, s *snapshot.Snapshot, t takeTarget) error {
 // outputError maps a refusal to replace the -o file (or a file planted there meanwhile) to a usage
 // error, which --force answers; anything else is a failure to write.
 func outputError(path string, err error) error {
-	if errors.Is(err, snapshot.ErrRefuseReplace) || errors.Is(err, snapshot.ErrUnsafePath) {
+	if errors.Is(err, snapformat.ErrRefuseReplace) || errors.Is(err, snapformat.ErrUnsafePath) {
 		return usageError{err}
 	}
 	if errors.Is(err, fs.ErrExist) {
@@ -259,7 +263,7 @@ func checkExtension(file, format string) error {
 	if file == "" || format == "" {
 		return nil
 	}
-	if ext, _ := snapshot.FormatFromPath(file); ext != "" && ext != format {
+	if ext, _ := snapformat.FormatFromPath(file); ext != "" && ext != format {
 		return usageErrorf("-o %s is named .%s but --format is %s: rename the file or drop --format", file, ext, format)
 	}
 	return nil

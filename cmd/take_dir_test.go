@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/capture"
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/render"
@@ -80,7 +83,7 @@ func TestDocumentedScheduledCaptures(t *testing.T) {
 		t.Fatalf("%d captures after one run: %q", len(cs), dirNames(t, dir))
 	}
 	assertPerm(t, cs[0].Path, 0o600)
-	if !cs[0].Gzip || cs[0].Format != snapshot.FormatYAML {
+	if !cs[0].Gzip || cs[0].Format != snapformat.FormatYAML {
 		t.Errorf("%s: want a .yaml.gz capture as documented", cs[0].Name)
 	}
 }
@@ -149,9 +152,9 @@ func TestTakeDirSurvivesSIGKILL(t *testing.T) {
 	t.Logf("%d kills in [0, %s): %d left a published capture, %d a temporary file (killed mid-write)",
 		kills, full*5/4, published, tempLeft)
 	// The next capture works and, once the leftovers are old enough, removes them.
-	old := time.Now().Add(-snapshot.StaleTempAge - time.Minute)
+	old := time.Now().Add(-capture.StaleTempAge - time.Minute)
 	for _, n := range dirNames(t, dir) {
-		if strings.HasPrefix(n, ".") && n != snapshot.LockFileName {
+		if strings.HasPrefix(n, ".") && n != capture.LockFileName {
 			if err := os.Chtimes(filepath.Join(dir, n), old, old); err != nil {
 				t.Fatal(err)
 			}
@@ -231,7 +234,7 @@ func TestTakeDirUnprivileged(t *testing.T) {
 			t.Errorf("%s: owner %d (%v), want 65534", path, st.Uid, err)
 		}
 	}
-	h, err := snapshot.ReadHeader(cs[0].Path)
+	h, err := snapformat.ReadHeader(cs[0].Path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -63,7 +66,7 @@ func TestTakeUnprivileged(t *testing.T) {
 	}
 	after := takeAsRoot(t)
 
-	s, err := snapshot.Decode(&stdout, "stdout")
+	s, err := snapformat.Decode(&stdout, "stdout")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,7 @@ func TestTakeUnprivileged(t *testing.T) {
 
 func takeAsRoot(t *testing.T) *snapshot.Snapshot {
 	t.Helper()
-	s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{NoFDs: true, NoStack: true})
+	s, err := proc.Take(context.Background(), proc.TakeOptions{NoFDs: true, NoStack: true})
 	if err != nil {
 		t.Fatal(err)
 	}

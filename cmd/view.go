@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/render"
@@ -81,7 +83,7 @@ func readSnapshot(ctx context.Context, g *globalOptions, args []string, withFDs 
 		}
 		return s, nil
 	}
-	return snapshot.Take(ctx, snapshot.TakeOptions{
+	return proc.Take(ctx, proc.TakeOptions{
 		Root: g.procRoot, NoFDs: !withFDs, NoStack: true, Version: Version(),
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/procsnap/procsnap/internal/watch"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -18,7 +20,7 @@ type recording struct {
 
 // openRecording opens the directory and takes the first snapshot.
 func openRecording(ctx context.Context, g *globalOptions, o *watchOptions, red *snapshot.Redactor) (*recording, error) {
-	r, err := watch.OpenRecorder(o.record, snapshot.TakeOptions{Root: g.procRoot, Version: Version(), Redact: red})
+	r, err := watch.OpenRecorder(o.record, proc.TakeOptions{Root: g.procRoot, Version: Version(), Redact: red})
 	if err != nil {
 		return nil, err
 	}

@@ -18,11 +18,12 @@ import (
 	"testing"
 	"time"
 
+	snapformat "github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 
 	"github.com/procsnap/procsnap/internal/watch"
-	"github.com/procsnap/procsnap/snapshot"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while runWatch writes to it.
@@ -166,7 +167,7 @@ func TestWatchRecordMatchesOutput(t *testing.T) {
 		if fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", s, fi.Mode().Perm())
 		}
-		if _, err := snapshot.Load(s); err != nil {
+		if _, err := snapformat.Load(s); err != nil {
 			t.Errorf("recorded snapshot does not load: %v", err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -89,10 +91,10 @@ func BenchmarkCompareFiles(b *testing.B) {
 	b.Run("load", func(b *testing.B) {
 		for b.Loop() {
 			var err error
-			if sa, err = snapshot.Load(pa); err != nil {
+			if sa, err = format.Load(pa); err != nil {
 				b.Fatal(err)
 			}
-			if sb, err = snapshot.Load(pb); err != nil {
+			if sb, err = format.Load(pb); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/fixtures/stage"
@@ -108,7 +110,7 @@ func takeOf(t *testing.T, pids []int) *snapshot.Snapshot {
 	if sid, err := unix.Getsid(0); err == nil {
 		pids = append(pids, sid) // so that "session leader gone" is not an artefact of the PID list
 	}
-	s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{PIDs: pids, NoStack: true})
+	s, err := snapproc.Take(context.Background(), snapproc.TakeOptions{PIDs: pids, NoStack: true})
 	if err != nil {
 		t.Fatalf("Take: %v", err)
 	}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/fixtures/stage"
@@ -83,7 +85,7 @@ func TestForensicRefusesOtherPIDNamespace(t *testing.T) {
 	for range 2 {
 		inner := startContainer(t)
 		root := "/proc/" + strconv.Itoa(inner) + "/root/proc"
-		s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{Root: root, NoStack: true})
+		s, err := snapproc.Take(context.Background(), snapproc.TakeOptions{Root: root, NoStack: true})
 		if err != nil {
 			t.Fatalf("Take(%s): %v", root, err)
 		}

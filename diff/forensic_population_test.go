@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/fixtures/stage"
@@ -43,7 +45,7 @@ func TestForensicCreatorSmallWorld(t *testing.T) {
 		comms, err := nsComms(nsProc)
 		return err == nil && len(comms) == 6 && comms[nsLauncher] == "sh", err
 	})
-	hostA, nsA := takeAll(t, snapshot.DefaultRoot), takeAll(t, nsProc)
+	hostA, nsA := takeAll(t, snapproc.DefaultRoot), takeAll(t, nsProc)
 
 	stage.WaitFor(t, "the launcher to take the trigger", func() (bool, error) {
 		f, err := os.OpenFile(fifo, os.O_WRONLY|unix.O_NONBLOCK, 0)
@@ -67,7 +69,7 @@ func TestForensicCreatorSmallWorld(t *testing.T) {
 		l, err := stage.ReadStat(launcher)
 		return err == nil && d.Comm == "sleep" && d.SID == daemon && l.Comm == "sleep", err
 	})
-	nsB, hostB := takeAll(t, nsProc), takeAll(t, snapshot.DefaultRoot)
+	nsB, hostB := takeAll(t, nsProc), takeAll(t, snapproc.DefaultRoot)
 	if n := len(nsB.Processes); n != 7 {
 		t.Fatalf("the namespace holds %d processes, want 7", n)
 	}
@@ -102,7 +104,7 @@ func pipeEvidence(t *testing.T, view string, res *Result, launcher, daemon int) 
 // takeAll photographs every process of the proc filesystem at root.
 func takeAll(t *testing.T, root string) *snapshot.Snapshot {
 	t.Helper()
-	s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{Root: root, NoStack: true})
+	s, err := snapproc.Take(context.Background(), snapproc.TakeOptions{Root: root, NoStack: true})
 	if err != nil {
 		t.Fatalf("Take(%s): %v", root, err)
 	}

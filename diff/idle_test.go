@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -21,7 +23,7 @@ func TestIdleHostNoEvents(t *testing.T) {
 	daemon, creator := stage.DoubleFork(t)
 	staged := []int{leaderless.PID, zparent.PID, zombies[0], daemon.PID, creator.PID}
 	take := func() *snapshot.Snapshot {
-		s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{NoStack: true})
+		s, err := snapproc.Take(context.Background(), snapproc.TakeOptions{NoStack: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/procsnap/procsnap/snapshot"
+	"github.com/procsnap/procsnap/snapshot/capture"
 )
 
 // WrittenPath prints the path of a file procsnap wrote, alone on a line, so that scripts can
@@ -19,7 +19,7 @@ func WrittenPath(w io.Writer, path string) error {
 
 // Retention prints what retention removed from a capture directory, one "removed PATH (why)"
 // line each, and a note when captures of the host are named after the one just written.
-func Retention(w io.Writer, pruned []snapshot.Pruned, future int) error {
+func Retention(w io.Writer, pruned []capture.Pruned, future int) error {
 	bw := bufio.NewWriter(w)
 	for _, p := range pruned {
 		fmt.Fprintf(bw, "removed %s\n", p)
@@ -34,7 +34,7 @@ func Retention(w io.Writer, pruned []snapshot.Pruned, future int) error {
 // CaptureTable prints captures as a table, oldest first: capture time (UTC, from the name),
 // host, boot id (first 8 characters), process and zombie counts, file size and name. A capture
 // whose header cannot be read shows "?" counts and the reason.
-func CaptureTable(w io.Writer, infos []snapshot.CaptureInfo) error {
+func CaptureTable(w io.Writer, infos []capture.CaptureInfo) error {
 	bw := bufio.NewWriter(w)
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME (UTC)\tHOST\tBOOT\tPROCS\tZOMBIES\tSIZE\tFILE")

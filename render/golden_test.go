@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/procsnap/procsnap/snapshot/format"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/procsnap/procsnap/snapshot"
@@ -17,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 // loadFixture reads a snapshot under testdata.
 func loadFixture(tb testing.TB, name string) *snapshot.Snapshot {
 	tb.Helper()
-	s, err := snapshot.Load(filepath.Join("testdata", name))
+	s, err := format.Load(filepath.Join("testdata", name))
 	if err != nil {
 		tb.Fatalf("loading fixture: %v", err)
 	}

@@ -252,7 +252,7 @@ func (s *Snapshot) Find(pid int) *Process {
 }
 
 // markUnread records why field of p could not be read.
-func (p *Process) markUnread(field, reason string) {
+func (p *Process) MarkUnread(field, reason string) {
 	if p.Unread == nil {
 		p.Unread = map[string]string{}
 	}
@@ -260,7 +260,7 @@ func (p *Process) markUnread(field, reason string) {
 }
 
 // addUnread counts one more field or fd left unread for reason.
-func (c *Counts) addUnread(reason string) {
+func (c *Counts) AddUnread(reason string) {
 	if c.Unread == nil {
 		c.Unread = map[string]int{}
 	}

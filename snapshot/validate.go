@@ -99,7 +99,7 @@ func (s *Snapshot) validateCounts() error {
 // Validate checks the schema version and the invariants every reader relies on: processes sorted
 // by unique positive PID, no negative ids.
 func (s *Snapshot) Validate() error {
-	if err := s.Header.validateSchema(); err != nil {
+	if err := s.Header.ValidateSchema(); err != nil {
 		return err
 	}
 	for i := range s.Processes {
@@ -153,7 +153,7 @@ func (s *Snapshot) Sort() {
 }
 
 // validateSchema refuses a schema this procsnap cannot read, naming it.
-func (h *Header) validateSchema() error {
+func (h *Header) ValidateSchema() error {
 	major, err := schemaMajor(h.Schema)
 	if err != nil {
 		return err

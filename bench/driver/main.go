@@ -99,9 +99,9 @@ func run(c config) error {
 	}
 	var testBin string
 	if c.goBench {
-		testBin = filepath.Join(work, "snapshot.test")
+		testBin = filepath.Join(work, "proc.test")
 		logf("compiling the Go benchmark of the reader")
-		if err := runQuiet("go", "test", "-c", "-o", testBin, "./snapshot"); err != nil {
+		if err := runQuiet("go", "test", "-c", "-o", testBin, "./snapshot/proc"); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	captures "github.com/procsnap/procsnap/snapshot/capture"
+	"github.com/procsnap/procsnap/snapshot/format"
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
+
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/fixtures/stage"
 	"github.com/procsnap/procsnap/snapshot"
@@ -33,7 +37,7 @@ func takeLive(t *testing.T, procs ...*stage.Proc) *snapshot.Snapshot {
 	for _, p := range procs {
 		pids = append(pids, p.PID)
 	}
-	s, err := snapshot.Take(context.Background(), snapshot.TakeOptions{NoStack: true, PIDs: pids})
+	s, err := snapproc.Take(context.Background(), snapproc.TakeOptions{NoStack: true, PIDs: pids})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +115,10 @@ func TestListenerLive(t *testing.T) {
 
 	t.Run("from a snapshot file", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "s.yaml")
-		if err := snapshot.WriteFile(path, s, snapshot.FormatYAML); err != nil {
+		if err := format.WriteFile(path, s, format.FormatYAML); err != nil {
 			t.Fatal(err)
 		}
-		loaded, err := snapshot.Load(path)
+		loaded, err := format.Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +255,7 @@ func TestCaptureDir(t *testing.T) {
 	dir := t.TempDir()
 	capture := func() {
 		t.Helper()
-		if _, err := snapshot.WriteCapture(dir, takeLive(t, child, parent), snapshot.CaptureOptions{}); err != nil {
+		if _, err := captures.WriteCapture(dir, takeLive(t, child, parent), captures.CaptureOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -263,12 +267,12 @@ func TestCaptureDir(t *testing.T) {
 	})
 	capture()
 	trail := NewTrail(snapshot.Key{PID: child.PID, StartTicks: child.StartTicks})
-	cs, err := snapshot.ListCaptures(dir)
+	cs, err := captures.ListCaptures(dir)
 	if err != nil || len(cs) != 2 {
 		t.Fatalf("captures %v, %v: want 2", cs, err)
 	}
 	for _, c := range cs {
-		s, err := snapshot.Load(c.Path)
+		s, err := format.Load(c.Path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/procsnap/procsnap/snapshot"
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
 )
 
 // vanished reports whether err is what reading a /proc file of a process that has exited gives:
@@ -135,7 +135,7 @@ func readPIDMax(root string) (int, error) {
 // parseStat parses /proc/PID/stat into s (identity, tree, state, comm, kthread) with the
 // snapshot reader's parser, so that watch and take read a stat line the same way.
 func parseStat(b []byte, s *sighting) error {
-	st, err := snapshot.ParseStat(b)
+	st, err := snapproc.ParseStat(b)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
@@ -183,7 +183,7 @@ func parseStatus(b []byte) (tgid, uid int, err error) {
 
 // splitCmdline splits /proc/PID/cmdline as the snapshot reader does (trailing empty arguments
 // kept, bytes that are not UTF-8 escaped), so that watch and take record the same argv.
-func splitCmdline(b []byte) []string { return snapshot.ParseCmdline(b) }
+func splitCmdline(b []byte) []string { return snapproc.ParseCmdline(b) }
 
 // sameCmdline compares a cmdline read as bytes with a split one without allocating. It
 // answers false for an argument with bytes that are not UTF-8 (splitCmdline escapes them), which

@@ -9,7 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/procsnap/procsnap/snapshot"
+	"github.com/procsnap/procsnap/snapshot/format"
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
 )
 
 // EventsFile is the name of the event log in a recording directory.
@@ -20,7 +21,7 @@ const EventsFile = "events.jsonl"
 type Recorder struct {
 	dir  string
 	f    *os.File
-	opts snapshot.TakeOptions
+	opts snapproc.TakeOptions
 
 	mu        sync.Mutex
 	snapshots []string
@@ -29,15 +30,15 @@ type Recorder struct {
 // OpenRecorder creates dir (0700) if needed, checks it (snapshot.CheckDir: no other user can
 // plant files in it) and opens its event log for appending, never through a symlink
 // (snapshot.OpenAppend).
-func OpenRecorder(dir string, opts snapshot.TakeOptions) (*Recorder, error) {
+func OpenRecorder(dir string, opts snapproc.TakeOptions) (*Recorder, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("recording directory %s: %w", dir, err)
 	}
-	if err := snapshot.CheckDir(dir); err != nil {
+	if err := format.CheckDir(dir); err != nil {
 		return nil, fmt.Errorf("--record: %w", err)
 	}
 	path := filepath.Join(dir, EventsFile)
-	f, err := snapshot.OpenAppend(path)
+	f, err := format.OpenAppend(path)
 	if err != nil {
 		return nil, fmt.Errorf("event log %s: %w", path, err)
 	}
@@ -64,12 +65,12 @@ func (r *Recorder) Events(evs []Event) error {
 
 // Snapshot takes a full snapshot (without fds and stacks) and writes it atomically.
 func (r *Recorder) Snapshot(ctx context.Context) error {
-	s, err := snapshot.Take(ctx, r.opts)
+	s, err := snapproc.Take(ctx, r.opts)
 	if err != nil {
 		return err
 	}
 	name := filepath.Join(r.dir, "snapshot-"+s.Header.TakenAt.UTC().Format("20060102T150405.000000000Z")+".json.gz")
-	if err := snapshot.WriteFile(name, s, snapshot.FormatJSON); err != nil {
+	if err := format.WriteFile(name, s, format.FormatJSON); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	r.mu.Lock()

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"time"
 
+	snapproc "github.com/procsnap/procsnap/snapshot/proc"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/snapshot"
@@ -71,7 +73,7 @@ func (o *Options) defaults() {
 		}
 	}
 	if o.Root == "" {
-		o.Root = snapshot.DefaultRoot
+		o.Root = snapproc.DefaultRoot
 	}
 	def(&o.Interval, DefaultInterval)
 	def(&o.HotInterval, min(DefaultHotInterval, o.Interval))

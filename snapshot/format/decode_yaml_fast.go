@@ -1,0 +1,221 @@
+package format
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/procsnap/procsnap/snapshot"
+
+	"gopkg.in/yaml.v3"
+)
+
+// A lean reader for the YAML layout encodeYAML writes. yaml.v3 builds a node tree of the whole
+// document before decoding it, about 25 times the file's size in memory (a 16 MB snapshot of
+// 5,000 processes peaked at 618 MB in a diff of two); this reader parses each process record
+// straight into the model.
+//
+// It yields exactly what yaml.v3 would, or declines:
+//   - the header, everything before the column-0 line "processes:", is small and goes through
+//     yaml.v3 alone, into a struct holding only Header (KnownFields, so a stray key declines);
+//   - every line after "processes:" up to the trailer must start with two spaces (or be empty,
+//     as yaml.v3 writes the blank lines of a multi-line string, inside a record); records start
+//     at lines beginning "  - pid: ". A record is parsed strictly in the writer's layout and field
+//     order (parseProcess); one it does not accept is decoded alone by yaml.v3 as a one-item
+//     sequence (decodeRecordYAML), which is what the writer itself falls back to;
+//   - anything else (no trailer, a line at column 0, a record yaml.v3 rejects alone or that holds
+//     an anchor or alias) declines the whole document, and the caller decodes it with yaml.v3 as before,
+//     so every error message is yaml.v3's.
+//
+// Decoding a record alone is equivalent to decoding it in place because nothing in the document
+// reaches across records: the header is refused if it holds a directive or a document marker,
+// records with anchors or aliases are refused, and a record's lines cannot continue a scalar or
+// collection of another (each starts at column 2, below every scalar's and collection's
+// indentation). FuzzDecodeLean checks this against yaml.v3.
+
+// leanStats counts how the process records of a document were decoded.
+type leanStats struct {
+	lean   int // parsed by parseProcess
+	chunks int // decoded alone by yaml.v3
+}
+
+const (
+	processesLine = "processes:\n"
+	recordPrefix  = "  - pid: "
+)
+
+// decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described
+// above. When ok is false s holds a partial result: reset it and decode data with yaml.v3.
+func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
+	if !fastFieldsKnown || !bytes.HasPrefix(data, []byte("header:")) {
+		return st, false
+	}
+	i := bytes.Index(data, []byte("\n"+processesLine))
+	if i < 0 || !decodeHeaderYAML(data[:i+1], &s.Header) {
+		return st, false
+	}
+	body := data[i+1+len(processesLine):]
+	// Room for the processes the header counts, within reason: a record takes 256 bytes or more.
+	s.Processes = make([]snapshot.Process, 0, max(0, min(s.Header.Counts.Processes, len(body)/256)))
+	d := newLeanDecoder()
+	for len(body) > 0 {
+		if isTrailer(body) {
+			return st, len(s.Processes) > 0
+		}
+		if !bytes.HasPrefix(body, []byte(recordPrefix)) {
+			return st, false
+		}
+		s.Processes = append(s.Processes, snapshot.Process{})
+		p := &s.Processes[len(s.Processes)-1]
+		n, lean := d.parseProcess(body, p)
+		if lean && (bytes.HasPrefix(body[n:], []byte(recordPrefix)) || isTrailer(body[n:])) {
+			st.lean++
+			body = body[n:]
+			continue
+		}
+		*p = snapshot.Process{}
+		n = recordLen(body)
+		if n < 0 || !decodeRecordYAML(body[:n], p) {
+			return st, false
+		}
+		st.chunks++
+		body = body[n:]
+	}
+	return st, false // no trailer
+}
+
+// isTrailer reports whether b is the trailer line followed by nothing but newlines.
+func isTrailer(b []byte) bool {
+	rest, ok := bytes.CutPrefix(b, []byte(yamlTrailer[:len(yamlTrailer)-1]))
+	return ok && len(bytes.TrimLeft(rest, "\n")) == 0
+}
+
+// recordLen returns the length of the record at the start of body: its first line and every
+// line after it that starts with two spaces but not with "  - pid: ", or is empty (yaml.v3
+// does not indent the blank lines of a multi-line string). It returns -1 when the record is
+// not followed by another or by the trailer, or when a line YAML starts at one of its other
+// line breaks is not indented either.
+func recordLen(body []byte) int {
+	for pos := 0; pos < len(body); {
+		line := body[pos:]
+		if pos > 0 && (bytes.HasPrefix(line, []byte(recordPrefix)) || isTrailer(line)) {
+			return pos
+		}
+		if !bytes.HasPrefix(line, []byte("  ")) && line[0] != '\n' {
+			return -1
+		}
+		end := bytes.IndexByte(line, '\n')
+		if end < 0 || !breaksIndented(line[:end]) {
+			return -1
+		}
+		pos += end + 1
+	}
+	return -1
+}
+
+// breaksIndented reports whether each line break other than '\n' that YAML sees in line ('\r',
+// NEL, LS, PS; yaml.v3 writes a raw LS inside a quoted string) is followed by another break, the
+// end of the line, or two spaces.
+func breaksIndented(line []byte) bool {
+	for i := 0; i < len(line); i++ {
+		n := yamlBreak(line[i:])
+		if n == 0 {
+			continue
+		}
+		rest := line[i+n:]
+		if len(rest) > 0 && yamlBreak(rest) == 0 && !bytes.HasPrefix(rest, []byte("  ")) {
+			return false
+		}
+		i += n - 1
+	}
+	return true
+}
+
+// yamlBreak returns the length of the line break other than '\n' at the start of b, or 0.
+func yamlBreak(b []byte) int {
+	switch {
+	case b[0] == '\r':
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+// decodeHeaderYAML decodes head, the part of a document before "processes:", with yaml.v3.
+// It declines a head with a directive or a document marker at the start of a line (alone,
+// "...\n" would end the only document, and a %TAG directive changes what tags in the records
+// mean) or with an alias (yaml.v3 limits aliasing by a ratio over the whole document).
+func decodeHeaderYAML(head []byte, h *snapshot.Header) bool {
+	if headerMarkers(head) {
+		return false
+	}
+	var doc struct {
+		Header snapshot.Header `yaml:"header"`
+	}
+	if n, err := parseYAMLChecked(head, &doc); err != nil || hasAlias(n) {
+		return false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(head))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return false
+	}
+	*h = doc.Header
+	return true
+}
+
+// headerMarkers reports whether a line of head (as YAML breaks lines: at '\n', '\r', NEL, LS or
+// PS) starts with "---", "..." or "%".
+func headerMarkers(head []byte) bool {
+	for len(head) > 0 {
+		if bytes.HasPrefix(head, []byte("---")) || bytes.HasPrefix(head, []byte("...")) || head[0] == '%' {
+			return true
+		}
+		n := 0
+		for n < len(head) && head[n] != '\n' && yamlBreak(head[n:]) == 0 {
+			n++
+		}
+		if n == len(head) {
+			break
+		}
+		head = head[n+max(1, yamlBreak(head[n:])):]
+	}
+	return false
+}
+
+// decodeRecordYAML decodes rec, one record of the "processes:" sequence, with yaml.v3 as a
+// one-item sequence. It declines a record that yaml.v3 rejects, that holds more than one item,
+// a float where an integer belongs (checkYAMLInts), or that uses an alias: yaml.v3 limits aliasing by a ratio over the whole document, which a record
+// alone does not show.
+func decodeRecordYAML(rec []byte, p *snapshot.Process) bool {
+	var one []snapshot.Process
+	if n, err := parseYAMLChecked(rec, &one); err != nil || hasAlias(n) {
+		return false
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(rec))
+	dec.KnownFields(true)
+	if err := dec.Decode(&one); err != nil || len(one) != 1 {
+		return false
+	}
+	*p = one[0]
+	return true
+}
+
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,390 @@
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/procsnap/procsnap/snapshot"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Formats a snapshot can be written in.
+const (
+	FormatYAML = "yaml"
+	FormatJSON = "json"
+)
+
+// MaxFileSize bounds how much a snapshot file may expand to when loaded (after gunzip). Decoding
+// YAML with yaml.v3, as every file not in procsnap's own layout is (decode_yaml_fast.go), takes
+// about 25 times the file's size in memory (measured: a 16 MB snapshot of 5,084 processes and
+// 72,975 fds peaked at 398 MB RSS), so 128 MiB, eight times that busy host, keeps a load of a
+// hostile or runaway file near 3 GB.
+const MaxFileSize = 128 << 20
+
+// yamlTrailer ends every YAML snapshot from schema procsnap/v1.1 on. It is a comment, so any YAML
+// reader ignores it; Decode requires it, so a file cut at a line boundary (a full disk, an
+// interrupted copy) is reported as truncated instead of loading as a smaller snapshot.
+const yamlTrailer = "# end of procsnap snapshot\n"
+
+// FormatFromPath returns the format and compression implied by a file name:
+// .yaml/.yml or .json, optionally followed by .gz. Unknown extensions give "".
+func FormatFromPath(path string) (format string, gz bool) {
+	name := strings.ToLower(path)
+	if strings.HasSuffix(name, ".gz") {
+		gz = true
+		name = strings.TrimSuffix(name, ".gz")
+	}
+	switch filepath.Ext(name) {
+	case ".yaml", ".yml":
+		return FormatYAML, gz
+	case ".json":
+		return FormatJSON, gz
+	case ".jsonl":
+		return FormatJSONL, gz
+	}
+	return "", gz
+}
+
+// Encode writes s to w in the given format: yaml, json, or the export format jsonl (one JSON
+// object per process, see FormatJSONL), which Decode does not read back.
+func Encode(w io.Writer, s *snapshot.Snapshot, format string) error {
+	switch format {
+	case FormatYAML, "":
+		if err := encodeYAML(w, s); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, yamlTrailer)
+		return err
+	case FormatJSON:
+		return encodeJSON(w, s)
+	case FormatJSONL:
+		return encodeJSONL(w, s)
+	}
+	return fmt.Errorf("%w: %q (want yaml, json or jsonl)", snapshot.ErrUnknownFormat, format)
+}
+
+// Decode reads a snapshot in any format procsnap writes (YAML, JSON, either gzip-compressed),
+// validates it and returns it. name is used in error messages only.
+func Decode(r io.Reader, name string) (*snapshot.Snapshot, error) {
+	return decode(r, name, MaxFileSize, 0)
+}
+
+// decode is Decode with the size limit as a parameter, for tests, and the size of the file r
+// reads (0 when unknown), so that an uncompressed file is read into one buffer of its size.
+func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot, error) {
+	br := bufio.NewReader(r)
+	var outer *bufio.Reader // the compressed stream, when gzip
+	first := 0
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %v", name, snapshot.ErrInvalid, err) // "gzip: invalid header"
+		}
+		defer zr.Close()
+		zr.Multistream(false) // procsnap writes one member; anything after it is not a snapshot
+		outer, br = br, bufio.NewReader(zr)
+	} else if size > 0 {
+		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
+	}
+	if c, err := peekNonSpace(br); err == nil && c == '{' {
+		plain := size
+		if first == 0 {
+			plain = 0
+		}
+		s, err := decodeJSONFile(br, name, limit, plain)
+		if err == nil {
+			err = gzipTrailing(outer, name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	data, err := readLimited(br, limit+1, first)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s: %w: truncated: %s", name, snapshot.ErrInvalid, oneLine(err))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, snapshot.ErrTooLarge, limit)
+	}
+	if err := gzipTrailing(outer, name); err != nil {
+		return nil, err
+	}
+	if why := byteOrderMark(data); why != "" {
+		return nil, fmt.Errorf("%s: %w: %s; procsnap writes UTF-8 without one", name, snapshot.ErrInvalid, why)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s: %w: file is empty", name, snapshot.ErrInvalid)
+	}
+	var s snapshot.Snapshot
+	if err := unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &s, nil
+}
+
+// gzipTrailing reports data left in the compressed stream outer (nil when not gzip) after
+// the one gzip member procsnap writes.
+func gzipTrailing(outer *bufio.Reader, name string) error {
+	if outer == nil {
+		return nil
+	}
+	if _, err := outer.Peek(1); err == nil {
+		return fmt.Errorf("%s: %w: data after the end of the gzip stream", name, snapshot.ErrInvalid)
+	}
+	return nil
+}
+
+// byteOrderMark names the byte-order mark data starts with, or "".
+func byteOrderMark(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xef, 0xbb, 0xbf}):
+		return "starts with a UTF-8 byte-order mark"
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "is UTF-16 (starts with its byte-order mark)"
+	}
+	return ""
+}
+
+// readLimited reads r to EOF or up to limit bytes in 1 MiB chunks and joins them once, so that
+// rejecting a huge stream allocates twice the limit in total (io.ReadAll grows by a quarter at a
+// time and allocated 4.2 times the limit; bytes.Buffer 8 times, measured). A first chunk of
+// first bytes (when not 0) takes a file of known size whole: no join, and half the memory to
+// touch (joining the chunks of a 16 MB snapshot took 38 ms of page faults and copying).
+func readLimited(r io.Reader, limit, first int) ([]byte, error) {
+	const chunk = 1 << 20
+	var chunks [][]byte
+	var b []byte
+	if first > 0 {
+		b = make([]byte, 0, min(first, limit))
+		chunks = append(chunks, b)
+	}
+	total := 0
+	for total < limit {
+		if len(b) == cap(b) {
+			b = make([]byte, 0, min(chunk, limit-total))
+			chunks = append(chunks, nil)
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		chunks[len(chunks)-1] = b
+		total += n
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err // gzip's io.ErrUnexpectedEOF included: a truncated stream
+		}
+	}
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
+}
+
+// oneLine joins a multi-line decoder error into one line. yaml.v3 lists every type error, one
+// per line, so only the first three are kept.
+func oneLine(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 3 {
+		err = fmt.Errorf("yaml: %s; and %d more errors", strings.Join(te.Errors[:3], "; "), len(te.Errors)-3)
+	}
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+func unmarshal(data []byte, s *snapshot.Snapshot) error {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		return decodeJSON(bytes.NewReader(data), s, int64(len(data)))
+	}
+	if _, ok := decodeYAMLLean(data, s); ok {
+		return checkTrailer(data, s)
+	}
+	*s = snapshot.Snapshot{}
+	return unmarshalYAML(data, s)
+}
+
+// unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document
+// the lean reader declines, and the reference it is tested against.
+func unmarshalYAML(data []byte, s *snapshot.Snapshot) error {
+	if _, err := parseYAMLChecked(data, s); err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(s); err != nil {
+		return err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return errors.New("more than one YAML document")
+	}
+	return checkTrailer(data, s)
+}
+
+// Load reads and validates the snapshot file at path, which must be a regular file: it is
+// opened with O_NONBLOCK and checked with fstat before anything is read, so a FIFO, a device
+// or a socket is refused at once instead of blocking (ErrInvalid, naming what it is). Callers
+// that accept standard input say so explicitly and call Decode.
+func Load(path string) (*snapshot.Snapshot, error) {
+	if format, _ := FormatFromPath(path); format == FormatJSONL {
+		return nil, fmt.Errorf("%s: %w: jsonl is an export format that procsnap writes but does not read back", path, snapshot.ErrUnknownFormat)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "FILE: no such file or directory", like every other load error
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w: is a %s, not a regular file (give - to read standard input)",
+			path, snapshot.ErrInvalid, fileKind(info.Mode()))
+	}
+	return decode(f, path, MaxFileSize, info.Size())
+}
+
+// WriteFile writes s to path atomically and durably: a temporary file in the same directory
+// created 0600, fsync, rename over path, fsync of the directory. The format comes from the
+// extension unless format is set; a .gz suffix compresses. Nothing is left under path on failure.
+func WriteFile(path string, s *snapshot.Snapshot, format string) error {
+	extFormat, gz := FormatFromPath(path)
+	if format == "" {
+		format = extFormat
+	}
+	return AtomicWrite(path, func(w io.Writer) error { return EncodeFile(w, s, format, gz) })
+}
+
+// EncodeFile encodes s in format (yaml when empty), gzip-compressed when gz is set.
+func EncodeFile(w io.Writer, s *snapshot.Snapshot, format string, gz bool) error {
+	if format == "" {
+		format = FormatYAML
+	}
+	if !gz {
+		return Encode(w, s, format)
+	}
+	zw := gzip.NewWriter(w)
+	if err := Encode(zw, s, format); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// AtomicWrite creates path with mode 0600 through a temporary file in the same directory, so
+// that path holds either the complete previous content or the complete new one, never a part.
+// An existing symlink at path is replaced, never followed.
+func AtomicWrite(path string, write func(io.Writer) error) error {
+	return AtomicWriteMode(path, 0o600, write)
+}
+
+// AtomicWriteMode is AtomicWrite creating the file with mode perm: for files other users must
+// read and that hold nothing they may not see (procsnap metrics, 0644). Like every writer of
+// procsnap it first checks the directory (CheckDir): one another user controls is refused.
+func AtomicWriteMode(path string, perm os.FileMode, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	if err := CheckDir(dir); err != nil {
+		return err
+	}
+	tmp, err := WriteTemp(dir, "."+filepath.Base(path)+".tmp-*", perm, write)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return SyncDir(dir)
+}
+
+// writeTemp creates a new file in dir named after pattern (as os.CreateTemp, so O_EXCL and
+// never through a symlink), mode perm, fills it with write, fsyncs and closes it, and returns
+// its path. On failure it removes the file.
+func WriteTemp(dir, pattern string, perm os.FileMode, write func(io.Writer) error) (name string, err error) {
+	tmp, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(perm); err != nil {
+		return "", err
+	}
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err = write(bw); err != nil {
+		return "", err
+	}
+	if err = bw.Flush(); err != nil {
+		return "", err
+	}
+	if err = tmp.Sync(); err != nil {
+		return "", err
+	}
+	if err = tmp.Close(); err != nil {
+		return "", err
+	}
+	return tmp.Name(), nil
+}
+
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("fsync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// checkTrailer requires the YAML trailer in files of schema v1.1 and later that carry counts
+// (every file procsnap writes): without it the file was cut short.
+func checkTrailer(data []byte, s *snapshot.Snapshot) error {
+	if schemaMinor(s.Header.Schema) < 1 || s.Header.Counts.Processes == 0 && s.Header.Counts.Skipped == 0 {
+		return nil
+	}
+	if !bytes.HasSuffix(bytes.TrimRight(data, " \t\r\n"), []byte(strings.TrimSpace(yamlTrailer))) {
+		return fmt.Errorf("truncated: the last line is not %q", strings.TrimSpace(yamlTrailer))
+	}
+	return nil
+}
+
+// schemaMinor returns the minor version of a "procsnap/vMAJOR.MINOR" schema, 0 when absent.
+func schemaMinor(schema string) int {
+	_, minor, ok := strings.Cut(schema, ".")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(minor)
+	if err != nil {
+		return 0
+	}
+	return n
+}
