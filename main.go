@@ -1,5 +1,3 @@
-// Command procsnap photographs a Linux host's processes from /proc and explains what changed
-// between two photographs.
 package main
 
 import (

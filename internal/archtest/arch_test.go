@@ -15,22 +15,20 @@ import (
 
 const module = "github.com/procsnap/procsnap"
 
-// forbidden lists, per top-level directory of non-test code, the imports it must not use.
+// forbidden lists, per top-level directory of non-test code, the outside packages it must not
+// use; imports within the module are checked against the package graph (graph_test.go).
 var forbidden = map[string][]string{
-	"snapshot": {module + "/cmd", module + "/render", module + "/diff", module + "/fixtures",
-		"github.com/spf13/cobra", "github.com/olekukonko/tablewriter"},
-	"diff": {module + "/cmd", module + "/render", module + "/fixtures",
-		"github.com/spf13/cobra", "github.com/olekukonko/tablewriter"},
-	"render":   {module + "/cmd", module + "/fixtures", "github.com/spf13/cobra"},
-	"internal": {module + "/cmd", module + "/fixtures", "github.com/spf13/cobra"},
-	"cmd":      {module + "/fixtures"},
+	"snapshot": {"github.com/spf13/cobra", "github.com/olekukonko/tablewriter"},
+	"diff":     {"github.com/spf13/cobra", "github.com/olekukonko/tablewriter"},
+	"render":   {"github.com/spf13/cobra"},
+	"internal": {"github.com/spf13/cobra"},
 }
 
 // forbiddenIn adds bans for one package directory, on top of its top-level directory's.
 var forbiddenIn = map[string][]string{
 	// The HTML report draws what diff decided: it never reads /proc or files, never fetches,
 	// and has no table or YAML output.
-	"render/report": {module + "/internal", "net", "net/http", "os/exec",
+	"render/report": {"net", "net/http", "os/exec",
 		"github.com/olekukonko/tablewriter", "gopkg.in/yaml.v3", "github.com/prometheus/procfs"},
 }
 
@@ -42,11 +40,15 @@ type file struct {
 	ast  *ast.File
 }
 
-func sources(t *testing.T) []file {
-	t.Helper()
+// sources returns the non-test Go files of the module.
+func sources(tb testing.TB) []file { return walkSources(tb, false) }
+
+// walkSources parses the module's Go files: the test files when tests is set, else the others.
+func walkSources(tb testing.TB, tests bool) []file {
+	tb.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	var out []file
 	fset := token.NewFileSet()
@@ -62,7 +64,7 @@ func sources(t *testing.T) []file {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") != tests {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, 0)
@@ -73,10 +75,10 @@ func sources(t *testing.T) []file {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if len(out) < 10 {
-		t.Fatalf("found only %d source files under %s: wrong root?", len(out), root)
+		tb.Fatalf("found only %d source files under %s: wrong root?", len(out), root)
 	}
 	return out
 }
@@ -112,7 +114,7 @@ func TestImportDirection(t *testing.T) {
 		for _, imp := range imports(f.ast) {
 			for _, ban := range bans {
 				if imp == ban || strings.HasPrefix(imp, ban+"/") {
-					t.Errorf("%s imports %s: imports run cmd → render → diff → snapshot, and only tests import fixtures", f.path, imp)
+					t.Errorf("%s imports %s: see the package graph in doc.go", f.path, imp)
 				}
 			}
 			if imp == module+"/fixtures" || strings.HasPrefix(imp, module+"/fixtures/") {
@@ -183,26 +185,6 @@ func TestDocPerPackage(t *testing.T) {
 	for dir, ok := range dirs {
 		if !ok {
 			t.Errorf("package %s has no doc.go", dir)
-		}
-	}
-}
-
-// allowedWithin lists, for a package, the only packages of this module it may import: explain
-// infers from the snapshot model alone, reusing diff's shared-description evidence.
-var allowedWithin = map[string][]string{
-	"diff/explain": {module + "/snapshot", module + "/diff"},
-}
-
-func TestNarrowPackages(t *testing.T) {
-	for _, f := range sources(t) {
-		allowed, ok := allowedWithin[filepath.ToSlash(filepath.Dir(f.path))]
-		if !ok {
-			continue
-		}
-		for _, imp := range imports(f.ast) {
-			if strings.HasPrefix(imp, module+"/") && !slices.Contains(allowed, imp) {
-				t.Errorf("%s imports %s: it may import only %v from this module", f.path, imp, allowed)
-			}
 		}
 	}
 }
