@@ -26,14 +26,15 @@
 //	  internal/archtest     → -
 //	command:
 //	  .                     → cmd
-//	  cmd                   → render render/fleet render/metrics render/report diff diff/explain internal/watch snapshot snapshot/proc snapshot/format snapshot/capture
+//	  cmd                   → render render/fleet render/metrics render/report diff diff/explain diff/timeline internal/watch snapshot snapshot/proc snapshot/format snapshot/capture
 //	views:
-//	  render                → diff diff/explain internal/watch snapshot snapshot/capture
+//	  render                → diff diff/explain diff/timeline internal/watch snapshot snapshot/capture
 //	  render/fleet          → diff internal/watch snapshot
 //	  render/metrics        → render diff snapshot
-//	  render/report         → render diff snapshot
+//	  render/report         → render diff diff/timeline snapshot
 //	analyses:
 //	  diff/explain          → diff snapshot
+//	  diff/timeline         → diff snapshot snapshot/capture snapshot/format
 //	  internal/watch        → diff snapshot snapshot/proc snapshot/format
 //	  diff                  → snapshot
 //	rooms around the model:
@@ -46,6 +47,7 @@
 // The model (snapshot) is the data: Snapshot, Process, FD, their identity keys, reasons and
 // validation. Around it, each in a room of its own, snapshot/proc reads /proc, snapshot/format
 // reads and writes snapshot files, and snapshot/capture keeps capture directories. diff
-// compares two snapshots knowing only the model; explain and watch build on diff; render draws
+// compares two snapshots knowing only the model; explain, timeline (the captures of a directory
+// compared in order) and watch build on diff; render draws
 // what they decided; cmd parses flags and maps errors to exit codes.
 package main

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,11 +9,10 @@ import (
 	"time"
 
 	"github.com/procsnap/procsnap/snapshot/capture"
-	snapformat "github.com/procsnap/procsnap/snapshot/format"
 
 	"github.com/spf13/cobra"
 
-	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/diff/timeline"
 	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/render/fleet"
 	"github.com/procsnap/procsnap/snapshot"
@@ -115,66 +113,19 @@ func runLog(ctx context.Context, o *logOptions, dir string, out io.Writer) error
 	return render.Timeline(out, ivs, len(w), o.format)
 }
 
-// timeline compares each consecutive pair of readable captures in w. Unreadable captures are
-// skipped with a note on the interval that spans them. keep, when set, receives every capture read.
-func (o *logOptions) timeline(ctx context.Context, w []capture.Capture, keep func(string, *snapshot.Snapshot)) ([]render.Interval, error) {
-	var ivs []render.Interval
-	var prev *snapshot.Snapshot
-	var prevFile string
-	var notes []string
+// timeline compares each consecutive pair of readable captures in w (timeline.Compare), showing
+// progress and feeding the fleet encoder. keep, when set, receives every capture read.
+func (o *logOptions) timeline(ctx context.Context, w []capture.Capture, keep func(string, *snapshot.Snapshot)) ([]timeline.Interval, error) {
 	progress := render.NewProgress(o.progress, "comparing captures")
 	defer progress.Done()
-	for i, c := range w {
-		progress.Update(i, len(w))
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		s, err := snapformat.Load(c.Path)
-		if err != nil {
-			notes = append(notes, fmt.Sprintf("skipped %s: %v", c.Name, err))
-			continue
-		}
-		if keep != nil {
-			keep(c.Name, s)
-		}
-		if prev != nil {
-			iv, err := o.interval(prev, s, prevFile, c.Name)
-			if err != nil {
-				return nil, err
-			}
-			if o.fleet != nil {
-				if err := o.fleet.Diff(prev, s, &iv.Result); err != nil {
-					return nil, err
-				}
-			}
-			iv.Notes = append(notes, iv.Notes...)
-			notes = nil
-			ivs = append(ivs, iv)
-		}
-		prev, prevFile = s, c.Name
+	opts := o.timelineOptions()
+	opts.Progress, opts.Keep = progress.Update, keep
+	if o.fleet != nil {
+		opts.Each = o.fleet.Diff
 	}
-	if len(ivs) == 0 {
-		return nil, fmt.Errorf("%w: fewer than two readable captures (%s)", snapshot.ErrNoCapture, strings.Join(notes, "; "))
-	}
-	return ivs, nil
+	return timeline.Compare(ctx, w, opts)
 }
 
-// interval diffs a and b. Across a reboot or PID namespaces there is nothing to match: the
-// interval gets a note and no events.
-func (o *logOptions) interval(a, b *snapshot.Snapshot, aFile, bFile string) (render.Interval, error) {
-	res, err := diff.Compare(a, b, diff.Options{AllStates: o.allStates})
-	if errors.Is(err, diff.ErrBootMismatch) || errors.Is(err, diff.ErrPIDNamespaceMismatch) {
-		res, ferr := diff.Compare(a, b, diff.Options{Force: true})
-		if ferr != nil {
-			return render.Interval{}, ferr
-		}
-		res.Events = []diff.Event{}
-		res.Zombies = diff.ZombieReport{Summary: "not compared: " + err.Error()}
-		res.Notes = []string{"no events: " + err.Error()}
-		return render.Interval{AFile: aFile, BFile: bFile, Result: *res}, nil
-	}
-	if err != nil {
-		return render.Interval{}, fmt.Errorf("%s → %s: %w", aFile, bFile, err)
-	}
-	return render.Interval{AFile: aFile, BFile: bFile, Result: *res.Filter(o.kinds, o.pids)}, nil
+func (o *logOptions) timelineOptions() timeline.Options {
+	return timeline.Options{AllStates: o.allStates, Kinds: o.kinds, PIDs: o.pids}
 }

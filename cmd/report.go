@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/procsnap/procsnap/diff/timeline"
 	"io"
 	"os"
 	"path/filepath"
@@ -128,11 +129,10 @@ func (o *reportOptions) fromFiles(pathA, pathB string) (*report.Input, error) {
 	if b.Header.TakenAt.Before(a.Header.TakenAt) {
 		a, b, pathA, pathB = b, a, pathB, pathA
 	}
-	lo := &logOptions{allStates: o.allStates}
-	iv, err := lo.interval(a, b, filepath.Base(pathA), filepath.Base(pathB))
+	iv, err := timeline.Between(a, b, filepath.Base(pathA), filepath.Base(pathB), timeline.Options{AllStates: o.allStates})
 	if err != nil {
 		return nil, err
 	}
 	return &report.Input{Source: "snapshots " + pathA + " and " + pathB, Snapshots: []*snapshot.Snapshot{a, b},
-		Names: []string{iv.AFile, iv.BFile}, Intervals: []render.Interval{iv}}, nil
+		Names: []string{iv.AFile, iv.BFile}, Intervals: []timeline.Interval{iv}}, nil
 }

@@ -12,26 +12,18 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/diff/timeline"
 )
 
 // LogFormats lists the formats Timeline accepts.
 var LogFormats = []string{FormatTable, FormatYAML, FormatJSON, FormatJSONL}
-
-// Interval is what happened between two consecutive captures of a capture directory.
-type Interval struct {
-	AFile string `yaml:"a_file" json:"a_file"`
-	BFile string `yaml:"b_file" json:"b_file"`
-	// Result holds the two sides, notes, events and B's zombie report. For an interval across a
-	// reboot (or PID namespaces) it has the sides and a note but no events.
-	diff.Result `yaml:",inline"`
-}
 
 // Timeline writes the intervals of procsnap log, oldest first, in format:
 //   - table: the notes (reboots, skipped files), then one row per event with the interval it
 //     happened in (SINCE is capture A's time, BY capture B's), then a summary line.
 //   - yaml, json: the intervals with both file names and every Result field.
 //   - jsonl: one object per event: since, by, host and the event's fields.
-func Timeline(w io.Writer, ivs []Interval, captures int, format string) error {
+func Timeline(w io.Writer, ivs []timeline.Interval, captures int, format string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch format {
@@ -58,9 +50,9 @@ func Timeline(w io.Writer, ivs []Interval, captures int, format string) error {
 	return bw.Flush()
 }
 
-func nonNil(ivs []Interval) []Interval {
+func nonNil(ivs []timeline.Interval) []timeline.Interval {
 	if ivs == nil {
-		return []Interval{}
+		return []timeline.Interval{}
 	}
 	return ivs
 }
@@ -69,7 +61,7 @@ func nonNil(ivs []Interval) []Interval {
 // kind over every interval, the findings (each process and category once, from the last
 // interval that showed it, with that capture's time), then every event in time order with its
 // interval, descriptor events folded per process and interval unless o.All.
-func TimelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
+func TimelineTable(w io.Writer, ivs []timeline.Interval, captures int, o TableOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if err := timelineTable(bw, ivs, captures, o); err != nil {
 		return err
@@ -77,7 +69,7 @@ func TimelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 	return bw.Flush()
 }
 
-func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) error {
+func timelineTable(w io.Writer, ivs []timeline.Interval, captures int, o TableOptions) error {
 	notes := timelineNotes(w, ivs, o.Width)
 	var events []diff.Event
 	var spans [][2]string
@@ -112,7 +104,7 @@ func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 // TimelineFindings summarises each interval (diff.Summarize) and merges the summaries: the
 // counts add up, and the findings keep the rank of diff.Summarize, then time order, each with
 // the time of the capture that showed it last (a parent still not reaping is named once).
-func TimelineFindings(ivs []Interval) (sum diff.Summary, fs []diff.Finding, by []time.Time) {
+func TimelineFindings(ivs []timeline.Interval) (sum diff.Summary, fs []diff.Finding, by []time.Time) {
 	var tf []timedFinding
 	for i := range ivs {
 		s := diff.Summarize(&ivs[i].Result)
@@ -154,7 +146,7 @@ func mergeTimed(fs []timedFinding, add []diff.Finding, by time.Time) []timedFind
 
 // timelineNotes prints each distinct note once: with its interval when it concerns one, with a
 // count when it recurs (such as --no-fds on every capture).
-func timelineNotes(w io.Writer, ivs []Interval, width int) int {
+func timelineNotes(w io.Writer, ivs []timeline.Interval, width int) int {
 	lines := 0
 	count := map[string]int{}
 	for _, iv := range ivs {
@@ -178,7 +170,7 @@ func timelineNotes(w io.Writer, ivs []Interval, width int) int {
 	return lines
 }
 
-func timelineJSONL(w io.Writer, ivs []Interval) error {
+func timelineJSONL(w io.Writer, ivs []timeline.Interval) error {
 	enc := json.NewEncoder(w)
 	for _, iv := range ivs {
 		for i := range iv.Events {

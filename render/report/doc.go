@@ -5,7 +5,7 @@
 // process (aggregated per process group when there are many), charts of zombies per parent and
 // processes by state over time, and the events and descriptor leaks as filterable tables.
 //
-// The page is built from diff results (render.Interval) and diff.Spans; it draws, it does not
+// The page is built from diff results (timeline.Interval) and diff.Spans; it draws, it does not
 // infer. Colours come from the Okabe-Ito palette, readable by colour-blind readers, with light
 // and dark variants chosen by prefers-color-scheme; shapes and labels never rely on colour alone.
 package report

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/procsnap/procsnap/diff"
-	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/diff/timeline"
 )
 
 // maxEventRows caps the events table; the rest is counted and left to procsnap log.
@@ -45,7 +45,7 @@ func buildSummary(in *Input, sum diff.Summary) summary {
 	return s
 }
 
-func buildEvents(ivs []render.Interval, counts []diff.KindCount) eventTable {
+func buildEvents(ivs []timeline.Interval, counts []diff.KindCount) eventTable {
 	t := eventTable{Kinds: counts}
 	for _, iv := range ivs {
 		since, by := stamp(iv.A.TakenAt), stamp(iv.B.TakenAt)
@@ -61,7 +61,7 @@ func buildEvents(ivs []render.Interval, counts []diff.KindCount) eventTable {
 	return t
 }
 
-func buildLeaks(ivs []render.Interval) []leakRow {
+func buildLeaks(ivs []timeline.Interval) []leakRow {
 	var out []leakRow
 	for _, iv := range ivs {
 		for i := range iv.Events {
@@ -100,7 +100,7 @@ type procKey struct {
 }
 
 // eventMarks collects, per process, the events the tree marks, with their summaries.
-func eventMarks(ivs []render.Interval) map[procKey][]mark {
+func eventMarks(ivs []timeline.Interval) map[procKey][]mark {
 	out := map[procKey][]mark{}
 	for _, iv := range ivs {
 		for i := range iv.Events {

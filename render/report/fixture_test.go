@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/procsnap/procsnap/diff"
-	"github.com/procsnap/procsnap/render"
+	"github.com/procsnap/procsnap/diff/timeline"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -100,7 +100,7 @@ func fixtureInput(t testing.TB, snaps []*snapshot.Snapshot) *Input {
 		if err != nil {
 			t.Fatalf("Compare: %v", err)
 		}
-		in.Intervals = append(in.Intervals, render.Interval{AFile: in.Names[i-1], BFile: in.Names[i], Result: *res})
+		in.Intervals = append(in.Intervals, timeline.Interval{AFile: in.Names[i-1], BFile: in.Names[i], Result: *res})
 	}
 	return in
 }

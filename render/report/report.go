@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/diff/timeline"
 	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -24,7 +25,7 @@ type Input struct {
 	Snapshots []*snapshot.Snapshot
 	Names     []string
 	// Intervals are the comparisons of consecutive snapshots, oldest first.
-	Intervals []render.Interval
+	Intervals []timeline.Interval
 	// Notes are facts about the input (skipped captures, reboots) shown in the summary.
 	Notes []string
 }
@@ -55,7 +56,7 @@ type page struct {
 	Summary                        summary
 	Findings                       []finding
 	Tree                           tree
-	Timeline                       timeline
+	Timeline                       timelineChart
 	ZombieChart, StateChart        chart
 	Events                         eventTable
 	Leaks                          []leakRow

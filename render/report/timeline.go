@@ -20,8 +20,8 @@ const (
 	maxRows = 2000
 )
 
-// timeline is one bar per process (or per process group) from first to last sighting.
-type timeline struct {
+// timelineChart is one bar per process (or per process group) from first to last sighting.
+type timelineChart struct {
 	Grouped bool
 	Ticks   []tick
 	Rows    []bar
@@ -44,9 +44,9 @@ type bar struct {
 	More               bool
 }
 
-func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timeline {
+func buildTimeline(snaps []*snapshot.Snapshot, spans []diff.Span) timelineChart {
 	pos := positions(snaps)
-	t := timeline{Grouped: len(spans) > aggregateAbove}
+	t := timelineChart{Grouped: len(spans) > aggregateAbove}
 	for i, s := range snaps {
 		if i == 0 || i == len(snaps)-1 || len(snaps) <= 12 || i%(len(snaps)/8) == 0 {
 			t.Ticks = append(t.Ticks, tick{Left: pct(pos[i]), Label: clock(s)})
