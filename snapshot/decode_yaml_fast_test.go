@@ -28,25 +28,6 @@ func leanPath(st leanStats, ok bool) string {
 	return "lean"
 }
 
-func TestLeanFieldIndices(t *testing.T) {
-	want := map[int]string{ypPID: "pid", ypStartTicks: "start_ticks", ypStartTime: "start_time",
-		ypPPID: "ppid", ypPGID: "pgid", ypSID: "sid", ypTPGID: "tpgid", ypTTYNr: "tty_nr", ypTTY: "tty",
-		ypChildren: "children", ypState: "state", ypKthread: "kthread", ypThreads: "threads", ypLiveTIDs: "live_tids",
-		ypTracerPID: "tracer_pid", ypWchan: "wchan", ypStack: "stack", ypComm: "comm", ypExe: "exe",
-		ypExeDeleted: "exe_deleted", ypCmdline: "cmdline", ypCwd: "cwd", ypUID: "uid", ypEUID: "euid",
-		ypGID: "gid", ypEGID: "egid", ypSigCaught: "sig_caught", ypSigIgnored: "sig_ignored",
-		ypSigBlocked: "sig_blocked", ypSigChld: "sigchld", ypNSpid: "nspid", ypNSpgid: "nspgid",
-		ypNSsid: "nssid", ypNamespaces: "namespaces", ypCgroup: "cgroup", ypCgroupV1: "cgroup_v1",
-		ypAuditLoginUID: "audit_loginuid", ypAuditSessionID: "audit_sessionid", ypFDs: "fds", ypUnread: "unread"}
-	got := map[int]string{}
-	for i, name := range fastProcessFields {
-		got[i] = name
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("yp* constants and fastProcessFields disagree (-constants +fastProcessFields):\n%s", d)
-	}
-}
-
 // TestLeanStrings puts awkward strings in every kind of string slot (a scalar field, a list
 // item, a map value, an fd field) and requires the lean reader to decode them as yaml.v3 does:
 // itself for every one-line form, through yaml.v3 for what the writer hands to yaml.v3.
@@ -130,14 +111,14 @@ func TestLeanOptionalFields(t *testing.T) {
 		check(t, p)
 	})
 	for i := 1; i < reflect.TypeFor[Process]().NumField(); i++ {
-		t.Run("without "+fastProcessFields[i], func(t *testing.T) {
+		t.Run("without "+processFields[i], func(t *testing.T) {
 			p := everyField(at)
 			reflect.ValueOf(&p).Elem().Field(i).SetZero()
 			check(t, p)
 		})
 	}
 	for i := 1; i < reflect.TypeFor[FD]().NumField(); i++ {
-		t.Run("fd without "+fastFDFields[i], func(t *testing.T) {
+		t.Run("fd without "+fdFields[i], func(t *testing.T) {
 			p := everyField(at)
 			reflect.ValueOf(&p.FDs[0]).Elem().Field(i).SetZero()
 			check(t, p)

@@ -62,11 +62,11 @@ func everyField(at time.Time) Process {
 			"status": ReasonError}}
 }
 
-// TestFastYAMLKnowsEveryField fails when Process or FD gains a field: the fast writer then
-// stays off (every record goes through yaml.v3) until appendProcess writes the new field.
+// TestFastYAMLKnowsEveryField fails when Process or FD gained a field since yaml_records_gen.go
+// was generated: the fast writer then stays off (every record goes through yaml.v3).
 func TestFastYAMLKnowsEveryField(t *testing.T) {
 	if !fastFieldsKnown {
-		t.Errorf("Process fields %v or FD fields %v are not the ones appendProcess writes: teach it the new field",
+		t.Errorf("Process fields %v or FD fields %v are not the ones appendProcess writes: run go generate ./snapshot",
 			yamlNames(reflect.TypeFor[Process]()), yamlNames(reflect.TypeFor[FD]()))
 	}
 	w := yamlWriter{ok: true, scalars: map[string]string{}}
