@@ -56,7 +56,48 @@ const (
 )
 
 // processFields are the yaml names of Process's fields, in order.
-var processFields = []string{"pid", "start_ticks", "start_time", "ppid", "pgid", "sid", "tpgid", "tty_nr", "tty", "children", "state", "kthread", "threads", "live_tids", "tracer_pid", "wchan", "stack", "comm", "exe", "exe_deleted", "cmdline", "cwd", "uid", "euid", "gid", "egid", "sig_caught", "sig_ignored", "sig_blocked", "sigchld", "nspid", "nspgid", "nssid", "namespaces", "cgroup", "cgroup_v1", "audit_loginuid", "audit_sessionid", "fds", "unread"}
+var processFields = []string{
+	"pid",
+	"start_ticks",
+	"start_time",
+	"ppid",
+	"pgid",
+	"sid",
+	"tpgid",
+	"tty_nr",
+	"tty",
+	"children",
+	"state",
+	"kthread",
+	"threads",
+	"live_tids",
+	"tracer_pid",
+	"wchan",
+	"stack",
+	"comm",
+	"exe",
+	"exe_deleted",
+	"cmdline",
+	"cwd",
+	"uid",
+	"euid",
+	"gid",
+	"egid",
+	"sig_caught",
+	"sig_ignored",
+	"sig_blocked",
+	"sigchld",
+	"nspid",
+	"nspgid",
+	"nssid",
+	"namespaces",
+	"cgroup",
+	"cgroup_v1",
+	"audit_loginuid",
+	"audit_sessionid",
+	"fds",
+	"unread",
+}
 
 var processFieldIndex = fieldIndex(processFields)
 
@@ -296,7 +337,17 @@ const (
 )
 
 // fdFields are the yaml names of FD's fields, in order.
-var fdFields = []string{"fd", "target", "kind", "inode", "flags", "cloexec", "pos", "mnt_id", "unread"}
+var fdFields = []string{
+	"fd",
+	"target",
+	"kind",
+	"inode",
+	"flags",
+	"cloexec",
+	"pos",
+	"mnt_id",
+	"unread",
+}
 
 var fdFieldIndex = fieldIndex(fdFields)
 

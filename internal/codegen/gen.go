@@ -144,12 +144,9 @@ func (g *gen) record(r *record) {
 			g.printf("\t%s\n", r.constName(f))
 		}
 	}
-	g.printf(")\n\n// %sFields are the yaml names of %s's fields, in order.\nvar %sFields = []string{", r.fn, r.typ, r.fn)
-	for i, f := range r.fields {
-		if i > 0 {
-			g.printf(", ")
-		}
-		g.printf("%q", f.key)
+	g.printf(")\n\n// %sFields are the yaml names of %s's fields, in order.\nvar %sFields = []string{\n", r.fn, r.typ, r.fn)
+	for _, f := range r.fields {
+		g.printf("\t%q,\n", f.key)
 	}
 	g.printf("}\n\nvar %sFieldIndex = fieldIndex(%sFields)\n", r.fn, r.fn)
 	g.writer(r, typ)
