@@ -12,13 +12,16 @@ import "bytes"
 // which type) is generated from the model's yaml tags into yaml_records_gen.go; this file holds
 // the primitives it calls.
 
-// fieldIndex maps a key to its index in names.
-func fieldIndex(names []string) map[string]int {
-	m := make(map[string]int, len(names))
-	for i, n := range names {
-		m[n] = i
+// nextField returns the index of key in names after last, or -1: a record's keys come in the
+// order of names, so the search starts where the previous key was found and a key out of order
+// or repeated is not found.
+func nextField(names []string, last int, key []byte) int {
+	for i := last + 1; i < len(names); i++ {
+		if names[i] == string(key) {
+			return i
+		}
 	}
-	return m
+	return -1
 }
 
 // lines walks the lines of the processes section.

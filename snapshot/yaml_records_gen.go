@@ -99,8 +99,6 @@ var processFields = []string{
 	"unread",
 }
 
-var processFieldIndex = fieldIndex(processFields)
-
 // appendProcess appends r as one item of a sequence.
 func (w *yamlWriter) appendProcess(r *Process) {
 	w.intLine("  - pid: ", int64(r.PID))
@@ -210,8 +208,8 @@ func (d *leanDecoder) process(l *lines, r *Process) bool {
 		if !ok {
 			return false
 		}
-		i, known := processFieldIndex[string(key)]
-		if !known || i <= last {
+		i := nextField(processFields, last, key)
+		if i < 0 {
 			return false
 		}
 		last = i
@@ -349,8 +347,6 @@ var fdFields = []string{
 	"unread",
 }
 
-var fdFieldIndex = fieldIndex(fdFields)
-
 // appendFD appends r as one item of a sequence.
 func (w *yamlWriter) appendFD(r *FD) {
 	w.intLine("      - fd: ", int64(r.FD))
@@ -386,8 +382,8 @@ func (d *leanDecoder) fd(l *lines, r *FD) bool {
 		if !ok {
 			return false
 		}
-		i, known := fdFieldIndex[string(key)]
-		if !known || i <= last {
+		i := nextField(fdFields, last, key)
+		if i < 0 {
 			return false
 		}
 		last = i

@@ -148,7 +148,7 @@ func (g *gen) record(r *record) {
 	for _, f := range r.fields {
 		g.printf("\t%q,\n", f.key)
 	}
-	g.printf("}\n\nvar %sFieldIndex = fieldIndex(%sFields)\n", r.fn, r.fn)
+	g.printf("}\n")
 	g.writer(r, typ)
 	g.reader(r, typ)
 }
@@ -214,8 +214,8 @@ func (d *leanDecoder) %[1]s(l *lines, r *%[3]s) bool {
 		if !ok {
 			return false
 		}
-		i, known := %[1]sFieldIndex[string(key)]
-		if !known || i <= last {
+		i := nextField(%[1]sFields, last, key)
+		if i < 0 {
 			return false
 		}
 		last = i
