@@ -15,6 +15,8 @@
 //
 //	tooling:
 //	  scripts/genman        → cmd
+//	  scripts/gencodec      → internal/codegen
+//	  internal/codegen      → -
 //	  bench/driver          → -
 //	  bench/watch           → -
 //	  fixtures/badsnap      → -
@@ -50,4 +52,7 @@
 // compares two snapshots knowing only the model; explain, timeline (the captures of a directory
 // compared in order) and watch build on diff; render draws
 // what they decided; cmd parses flags and maps errors to exit codes.
+//
+// The fast YAML codec's records in snapshot/format are generated from the model's yaml tags
+// (internal/codegen, run by `go generate ./snapshot/format`); a test fails when they are stale.
 package main

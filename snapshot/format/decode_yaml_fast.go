@@ -41,7 +41,7 @@ type leanStats struct {
 
 const (
 	processesLine = "processes:\n"
-	recordPrefix  = "  - pid: "
+	recordPrefix  = processItem
 )
 
 // decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described

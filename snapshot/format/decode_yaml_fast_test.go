@@ -9,14 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procsnap/procsnap/snapshot"
-	"github.com/procsnap/procsnap/snapshot/proc"
-
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"gopkg.in/yaml.v3"
 
 	"github.com/procsnap/procsnap/fixtures/badsnap"
+	"github.com/procsnap/procsnap/snapshot"
+	"github.com/procsnap/procsnap/snapshot/proc"
 )
 
 // leanPath names how the lean reader handled a document: every record parsed by it ("lean"),
@@ -29,25 +28,6 @@ func leanPath(st leanStats, ok bool) string {
 		return "chunk"
 	}
 	return "lean"
-}
-
-func TestLeanFieldIndices(t *testing.T) {
-	want := map[int]string{ypPID: "pid", ypStartTicks: "start_ticks", ypStartTime: "start_time",
-		ypPPID: "ppid", ypPGID: "pgid", ypSID: "sid", ypTPGID: "tpgid", ypTTYNr: "tty_nr", ypTTY: "tty",
-		ypChildren: "children", ypState: "state", ypKthread: "kthread", ypThreads: "threads", ypLiveTIDs: "live_tids",
-		ypTracerPID: "tracer_pid", ypWchan: "wchan", ypStack: "stack", ypComm: "comm", ypExe: "exe",
-		ypExeDeleted: "exe_deleted", ypCmdline: "cmdline", ypCwd: "cwd", ypUID: "uid", ypEUID: "euid",
-		ypGID: "gid", ypEGID: "egid", ypSigCaught: "sig_caught", ypSigIgnored: "sig_ignored",
-		ypSigBlocked: "sig_blocked", ypSigChld: "sigchld", ypNSpid: "nspid", ypNSpgid: "nspgid",
-		ypNSsid: "nssid", ypNamespaces: "namespaces", ypCgroup: "cgroup", ypCgroupV1: "cgroup_v1",
-		ypAuditLoginUID: "audit_loginuid", ypAuditSessionID: "audit_sessionid", ypFDs: "fds", ypUnread: "unread"}
-	got := map[int]string{}
-	for i, name := range fastProcessFields {
-		got[i] = name
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("yp* constants and fastProcessFields disagree (-constants +fastProcessFields):\n%s", d)
-	}
 }
 
 // TestLeanStrings puts awkward strings in every kind of string slot (a scalar field, a list
@@ -133,14 +113,14 @@ func TestLeanOptionalFields(t *testing.T) {
 		check(t, p)
 	})
 	for i := 1; i < reflect.TypeFor[snapshot.Process]().NumField(); i++ {
-		t.Run("without "+fastProcessFields[i], func(t *testing.T) {
+		t.Run("without "+processFields[i], func(t *testing.T) {
 			p := everyField(at)
 			reflect.ValueOf(&p).Elem().Field(i).SetZero()
 			check(t, p)
 		})
 	}
 	for i := 1; i < reflect.TypeFor[snapshot.FD]().NumField(); i++ {
-		t.Run("fd without "+fastFDFields[i], func(t *testing.T) {
+		t.Run("fd without "+fdFields[i], func(t *testing.T) {
 			p := everyField(at)
 			reflect.ValueOf(&p.FDs[0]).Elem().Field(i).SetZero()
 			check(t, p)

@@ -8,36 +8,41 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/procsnap/procsnap/snapshot"
-
 	"gopkg.in/yaml.v3"
 )
 
 // A direct YAML writer for Process records, used by encodeYAML when it can vouch for the result:
 // its output is byte for byte what yaml.v3 writes (the tests compare both on every field and on
 // awkward strings). A record it cannot vouch for (a multi-line or non-UTF-8 string, an unusual
-// map key) goes through yaml.v3, and so does every record if Process or FD gained a field this
-// writer does not know (fastFieldsKnown). yaml.v3 allocates about 300 KB per process record,
-// this writer a few hundred bytes.
+// map key) goes through yaml.v3, and so does every record if the model gained a field since
+// yaml_records_gen.go was generated (fastFieldsKnown). yaml.v3 allocates about 300 KB per
+// process record, this writer a few hundred bytes.
+//
+// The records themselves (appendProcess, appendFD and their readers) are generated from the
+// model's yaml tags; this file holds the primitives they call.
 
-// fastProcessFields and fastFDFields are the yaml names of the fields appendProcess writes, in
-// order; if the model changes, the fast path turns itself off until it is taught the new field.
-var (
-	fastProcessFields = []string{"pid", "start_ticks", "start_time", "ppid", "pgid", "sid", "tpgid",
-		"tty_nr", "tty", "children", "state", "kthread", "threads", "live_tids", "tracer_pid", "wchan", "stack", "comm",
-		"exe", "exe_deleted", "cmdline", "cwd", "uid", "euid", "gid", "egid", "sig_caught", "sig_ignored",
-		"sig_blocked", "sigchld", "nspid", "nspgid", "nssid", "namespaces", "cgroup", "cgroup_v1",
-		"audit_loginuid", "audit_sessionid", "fds", "unread"}
-	fastFDFields = []string{"fd", "target", "kind", "inode", "flags", "cloexec", "pos", "mnt_id", "unread"}
+//go:generate go run ../../scripts/gencodec -model .. -type Process -out yaml_records_gen.go
 
-	fastFieldsKnown = slices.Equal(yamlNames(reflect.TypeFor[snapshot.Process]()), fastProcessFields) &&
-		slices.Equal(yamlNames(reflect.TypeFor[snapshot.FD]()), fastFDFields)
-)
+// fieldsMatch reports whether names are the yaml names of t's fields, in order.
+func fieldsMatch(t reflect.Type, names []string) bool {
+	return slices.Equal(yamlNames(t), names)
+}
 
+// yamlNames lists the yaml names of the fields of t that yaml.v3 writes, as internal/codegen
+// names them: the tag's name, else the field name in lower case; unexported and "-" skipped.
 func yamlNames(t reflect.Type) []string {
-	out := make([]string, t.NumField())
-	for i := range out {
-		out[i], _, _ = strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out = append(out, name)
 	}
 	return out
 }
@@ -49,35 +54,35 @@ type yamlWriter struct {
 	scalars map[string]string // yaml.v3's rendering of strings that are not plainly safe
 }
 
-func (w *yamlWriter) key(indent int, k string) {
-	for range indent {
-		w.buf = append(w.buf, ' ')
-	}
-	w.buf = append(w.buf, k...)
-	w.buf = append(w.buf, ':', ' ')
-}
-
-func (w *yamlWriter) int(indent int, k string, v int64) {
-	w.key(indent, k)
+// intLine, uintLine, boolLine, strLine and timeLine append a scalar field: line is everything
+// before the value ("    ppid: "), the value ends the line.
+func (w *yamlWriter) intLine(line string, v int64) {
+	w.buf = append(w.buf, line...)
 	w.buf = strconv.AppendInt(w.buf, v, 10)
 	w.buf = append(w.buf, '\n')
 }
 
-func (w *yamlWriter) uint(indent int, k string, v uint64) {
-	w.key(indent, k)
+func (w *yamlWriter) uintLine(line string, v uint64) {
+	w.buf = append(w.buf, line...)
 	w.buf = strconv.AppendUint(w.buf, v, 10)
 	w.buf = append(w.buf, '\n')
 }
 
-func (w *yamlWriter) bool(indent int, k string, v bool) {
-	w.key(indent, k)
+func (w *yamlWriter) boolLine(line string, v bool) {
+	w.buf = append(w.buf, line...)
 	w.buf = strconv.AppendBool(w.buf, v)
 	w.buf = append(w.buf, '\n')
 }
 
-func (w *yamlWriter) str(indent int, k, v string) {
-	w.key(indent, k)
+func (w *yamlWriter) strLine(line, v string) {
+	w.buf = append(w.buf, line...)
 	w.scalar(v)
+	w.buf = append(w.buf, '\n')
+}
+
+func (w *yamlWriter) timeLine(line string, v time.Time) {
+	w.buf = append(w.buf, line...)
+	w.buf = v.AppendFormat(w.buf, time.RFC3339Nano)
 	w.buf = append(w.buf, '\n')
 }
 
@@ -136,37 +141,43 @@ func plainSafe(s string) bool {
 	return true
 }
 
-func (w *yamlWriter) ints(indent int, k string, v []int) {
-	if len(v) == 0 {
-		return
-	}
-	w.key(indent, k)
-	w.buf[len(w.buf)-1] = '\n'
+// ints and strs append a list field: head is its key line ("    children:\n"), item what
+// precedes each entry ("      - ").
+func (w *yamlWriter) ints(head, item string, v []int) {
+	w.buf = append(w.buf, head...)
 	for _, x := range v {
-		w.seqItem(indent + 2)
+		w.buf = append(w.buf, item...)
 		w.buf = strconv.AppendInt(w.buf, int64(x), 10)
 		w.buf = append(w.buf, '\n')
 	}
 }
 
-func (w *yamlWriter) strs(indent int, k string, v []string) {
-	if len(v) == 0 {
-		return
-	}
-	w.key(indent, k)
-	w.buf[len(w.buf)-1] = '\n'
+func (w *yamlWriter) strs(head, item string, v []string) {
+	w.buf = append(w.buf, head...)
 	for _, x := range v {
-		w.seqItem(indent + 2)
+		w.buf = append(w.buf, item...)
 		w.scalar(x)
 		w.buf = append(w.buf, '\n')
 	}
 }
 
-func (w *yamlWriter) seqItem(indent int) {
-	for range indent {
-		w.buf = append(w.buf, ' ')
+// uintMap and strMap append a map field: head is its key line, indent what precedes each key.
+func (w *yamlWriter) uintMap(head, indent string, m map[string]uint64) {
+	w.buf = append(w.buf, head...)
+	for _, k := range sortedKeys(w, m) {
+		w.buf = append(append(append(w.buf, indent...), k...), ':', ' ')
+		w.buf = strconv.AppendUint(w.buf, m[k], 10)
+		w.buf = append(w.buf, '\n')
 	}
-	w.buf = append(w.buf, '-', ' ')
+}
+
+func (w *yamlWriter) strMap(head, indent string, m map[string]string) {
+	w.buf = append(w.buf, head...)
+	for _, k := range sortedKeys(w, m) {
+		w.buf = append(append(append(w.buf, indent...), k...), ':', ' ')
+		w.scalar(m[k])
+		w.buf = append(w.buf, '\n')
+	}
 }
 
 // sortedKeys returns m's keys in yaml.v3's order, which is byte order for keys of lower-case
@@ -193,122 +204,4 @@ func plainKey(k string) bool {
 		}
 	}
 	return true
-}
-
-// appendProcess appends p as one item of the "processes:" sequence.
-func (w *yamlWriter) appendProcess(p *snapshot.Process) {
-	w.buf = append(w.buf, "  - "...)
-	w.buf = append(w.buf, "pid: "...)
-	w.buf = strconv.AppendInt(w.buf, int64(p.PID), 10)
-	w.buf = append(w.buf, '\n')
-	const in = 4
-	w.uint(in, "start_ticks", p.StartTicks)
-	w.key(in, "start_time")
-	w.buf = p.StartTime.AppendFormat(w.buf, time.RFC3339Nano)
-	w.buf = append(w.buf, '\n')
-	w.int(in, "ppid", int64(p.PPID))
-	w.int(in, "pgid", int64(p.PGID))
-	w.int(in, "sid", int64(p.SID))
-	w.int(in, "tpgid", int64(p.TPGID))
-	w.int(in, "tty_nr", int64(p.TTYNr))
-	if p.TTY != "" {
-		w.str(in, "tty", p.TTY)
-	}
-	w.ints(in, "children", p.Children)
-	w.str(in, "state", p.State)
-	if p.Kthread {
-		w.bool(in, "kthread", true)
-	}
-	w.int(in, "threads", int64(p.Threads))
-	w.ints(in, "live_tids", p.LiveTIDs)
-	w.int(in, "tracer_pid", int64(p.TracerPID))
-	if p.Wchan != "" {
-		w.str(in, "wchan", p.Wchan)
-	}
-	w.strs(in, "stack", p.Stack)
-	w.str(in, "comm", p.Comm)
-	if p.Exe != "" {
-		w.str(in, "exe", p.Exe)
-	}
-	if p.ExeDeleted {
-		w.bool(in, "exe_deleted", true)
-	}
-	w.strs(in, "cmdline", p.Cmdline)
-	if p.Cwd != "" {
-		w.str(in, "cwd", p.Cwd)
-	}
-	w.int(in, "uid", int64(p.UID))
-	w.int(in, "euid", int64(p.EUID))
-	w.int(in, "gid", int64(p.GID))
-	w.int(in, "egid", int64(p.EGID))
-	for _, f := range [...]struct{ k, v string }{{"sig_caught", p.SigCaught},
-		{"sig_ignored", p.SigIgnored}, {"sig_blocked", p.SigBlocked}, {"sigchld", p.SigChld}} {
-		if f.v != "" {
-			w.str(in, f.k, f.v)
-		}
-	}
-	w.ints(in, "nspid", p.NSpid)
-	w.ints(in, "nspgid", p.NSpgid)
-	w.ints(in, "nssid", p.NSsid)
-	if len(p.Namespaces) > 0 {
-		w.key(in, "namespaces")
-		w.buf[len(w.buf)-1] = '\n'
-		for _, k := range sortedKeys(w, p.Namespaces) {
-			w.uint(in+2, k, p.Namespaces[k])
-		}
-	}
-	w.appendLineage(p)
-	if len(p.FDs) > 0 {
-		w.key(in, "fds")
-		w.buf[len(w.buf)-1] = '\n'
-		for i := range p.FDs {
-			w.appendFD(&p.FDs[i])
-		}
-	}
-	if len(p.Unread) > 0 {
-		w.key(in, "unread")
-		w.buf[len(w.buf)-1] = '\n'
-		for _, k := range sortedKeys(w, p.Unread) {
-			w.str(in+2, k, p.Unread[k])
-		}
-	}
-}
-
-// appendLineage appends the cgroup and audit fields of p.
-func (w *yamlWriter) appendLineage(p *snapshot.Process) {
-	const in = 4
-	if p.Cgroup != "" {
-		w.str(in, "cgroup", p.Cgroup)
-	}
-	w.strs(in, "cgroup_v1", p.CgroupV1)
-	if p.AuditLoginUID != nil {
-		w.uint(in, "audit_loginuid", uint64(*p.AuditLoginUID))
-	}
-	if p.AuditSessionID != nil {
-		w.uint(in, "audit_sessionid", uint64(*p.AuditSessionID))
-	}
-}
-
-func (w *yamlWriter) appendFD(fd *snapshot.FD) {
-	const in = 8
-	w.seqItem(6)
-	w.buf = append(w.buf, "fd: "...)
-	w.buf = strconv.AppendInt(w.buf, int64(fd.FD), 10)
-	w.buf = append(w.buf, '\n')
-	w.str(in, "target", fd.Target)
-	w.str(in, "kind", fd.Kind)
-	if fd.Inode != 0 {
-		w.uint(in, "inode", fd.Inode)
-	}
-	if fd.Flags != "" {
-		w.str(in, "flags", fd.Flags)
-	}
-	w.bool(in, "cloexec", fd.CloExec)
-	w.int(in, "pos", fd.Pos)
-	if fd.MntID != 0 {
-		w.int(in, "mnt_id", int64(fd.MntID))
-	}
-	if fd.Unread != "" {
-		w.str(in, "unread", fd.Unread)
-	}
 }

@@ -1,0 +1,24 @@
+// Command gencodec writes the record code of the fast YAML codec from the model's struct tags
+// (internal/codegen). It runs from a go:generate directive beside the codec:
+//
+//	//go:generate go run ../scripts/gencodec -model . -out yaml_records_gen.go
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/procsnap/procsnap/internal/codegen"
+)
+
+func main() {
+	c, err := codegen.ParseArgs(".", os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if err := codegen.Write(c); err != nil {
+		fmt.Fprintln(os.Stderr, "gencodec:", err)
+		os.Exit(1)
+	}
+}
