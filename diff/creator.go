@@ -88,20 +88,79 @@ type holder struct {
 	inB  bool
 }
 
-// holderIndex maps every object to the processes holding it, across A and B.
+// holderIndex maps every object to the processes holding it, across A and B. It is laid out
+// for a 20,000-process host, where it is the largest thing diff builds beside the two
+// snapshots: one map entry per object naming its span of one shared holder slice, instead of a
+// slice (and a second map entry for the count) per object.
 type holderIndex struct {
-	byObj map[objKey][]holder
-	// count is the number of distinct processes (identities) holding each object.
-	count map[objKey]int
+	objs    map[objKey]int32 // object → its entry in spans
+	spans   []holderSpan
+	holders []holder // every object's holders, in spans' order
 	// total is the number of distinct processes whose descriptors were read.
 	total int
 }
 
+// holderSpan is one object's holders (holders[start:start+n], in the order they were indexed)
+// and the number of distinct processes (identities) among them.
+type holderSpan struct {
+	start, n, count int32
+}
+
+// of returns the holders of k.
+func (h *holderIndex) of(k objKey) []holder {
+	i, ok := h.objs[k]
+	if !ok {
+		return nil
+	}
+	sp := h.spans[i]
+	return h.holders[sp.start : sp.start+sp.n]
+}
+
+// countOf returns the number of distinct processes holding k.
+func (h *holderIndex) countOf(k objKey) int {
+	if i, ok := h.objs[k]; ok {
+		return int(h.spans[i].count)
+	}
+	return 0
+}
+
 // buildHolders indexes B's descriptors, then A's for processes (or objects) B does not show.
+// It walks the descriptors twice: once to count each object's holders, once to place them.
 func buildHolders(a, b *snapshot.Snapshot) *holderIndex {
-	h := &holderIndex{byObj: map[objKey][]holder{}, count: map[objKey]int{}}
+	h := &holderIndex{objs: map[objKey]int32{}}
+	walkHolders(a, b, func(k objKey, _ holder, first bool) {
+		i, ok := h.objs[k]
+		if !ok {
+			i = int32(len(h.spans))
+			h.objs[k] = i
+			h.spans = append(h.spans, holderSpan{})
+		}
+		h.spans[i].n++
+		if first {
+			h.spans[i].count++
+		}
+	})
+	var at int32
+	for i := range h.spans {
+		h.spans[i].start, at = at, at+h.spans[i].n
+		h.spans[i].n = 0
+	}
+	h.holders = make([]holder, at)
+	h.total = walkHolders(a, b, func(k objKey, x holder, _ bool) {
+		sp := &h.spans[h.objs[k]]
+		h.holders[sp.start+sp.n] = x
+		sp.n++
+	})
+	return h
+}
+
+// walkHolders calls fn for every descriptor buildHolders indexes, in index order, with first
+// set on a process's first descriptor of each object, and returns the number of processes
+// whose descriptors were read.
+func walkHolders(a, b *snapshot.Snapshot, fn func(k objKey, x holder, first bool)) int {
 	seen := map[objKey]bool{}
-	add := func(p *snapshot.Process, inB bool, skip map[objKey]bool) {
+	inB := map[objKey]bool{}
+	add := func(p *snapshot.Process, isB bool, skip map[objKey]bool) {
 		clear(seen)
 		for i := range p.FDs {
 			fd := &p.FDs[i]
@@ -109,16 +168,14 @@ func buildHolders(a, b *snapshot.Snapshot) *holderIndex {
 			if k == (objKey{}) || skip[k] {
 				continue
 			}
-			h.byObj[k] = append(h.byObj[k], holder{proc: p, fd: fd, inB: inB})
-			if !seen[k] {
-				seen[k] = true
-				h.count[k]++
-			}
+			fn(k, holder{proc: p, fd: fd, inB: isB}, !seen[k])
+			seen[k] = true
 		}
 	}
+	total := 0
 	for i := range b.Processes {
 		if p := &b.Processes[i]; fdsReadable(p) {
-			h.total++
+			total++
 			add(p, true, nil)
 		}
 	}
@@ -129,23 +186,31 @@ func buildHolders(a, b *snapshot.Snapshot) *holderIndex {
 		}
 		pb := find(b, pa.Key())
 		if pb == nil || !fdsReadable(pb) {
-			h.total++
+			total++
 			add(pa, false, nil)
 			continue
 		}
-		inB := make(map[objKey]bool, len(pb.FDs))
+		clear(inB)
 		for j := range pb.FDs {
 			inB[keyOf(&pb.FDs[j])] = true
 		}
 		add(pa, false, inB)
 	}
-	return h
+	return total
+}
+
+// holderIndex returns the descriptor index of the comparison, building it on first use.
+func (c *comparer) holderIndex() *holderIndex {
+	if c.holders == nil {
+		c.holders = buildHolders(c.a, c.b)
+	}
+	return c.holders
 }
 
 // weight is the IDF-like weight of an object n processes hold: ln(1 + holderScale/n), scaled
 // down for ubiquitous targets unless ubiq is false.
 func (h *holderIndex) weight(k objKey, ubiq bool) float64 {
-	n := max(h.count[k], 1)
+	n := max(h.countOf(k), 1)
 	w := math.Log(1 + holderScale/float64(n))
 	if ubiq {
 		w *= ubiquitousFactor
@@ -156,11 +221,11 @@ func (h *holderIndex) weight(k objKey, ubiq bool) float64 {
 // terminalOfOneSession reports whether target is a terminal that, besides p, at most
 // terminalHandful processes hold, all in one session: the shell whose pty a daemon kept.
 func (h *holderIndex) terminalOfOneSession(k objKey, target string, p *snapshot.Process) bool {
-	if !isTerminal(target) || h.count[k] > terminalHandful+1 {
+	if !isTerminal(target) || h.countOf(k) > terminalHandful+1 {
 		return false
 	}
 	sid := -1
-	for _, x := range h.byObj[k] {
+	for _, x := range h.of(k) {
 		if x.proc.Key() == p.Key() {
 			continue
 		}
@@ -221,13 +286,13 @@ func (c *comparer) inferCreator(p *snapshot.Process) Creator {
 // scoreShared adds the weight of each object p shares with a candidate, once per object; a
 // description the candidate holds under another fd number weighs movedFactor as much.
 func (c *comparer) scoreShared(p *snapshot.Process, get func(*snapshot.Process, bool) *candidate) {
-	c.holders.eachShared(p, func(fd *snapshot.FD, k objKey, w float64, h holder) {
+	c.holderIndex().eachShared(p, func(fd *snapshot.FD, k objKey, w float64, h holder) {
 		cd := get(h.proc, h.inB)
 		if cd == nil || cd.objs[k] {
 			return
 		}
 		cd.objs[k] = true
-		sh := sharedFD(fd, h, c.holders.count[k], w)
+		sh := sharedFD(fd, h, c.holders.countOf(k), w)
 		cd.score += sh.Weight
 		cd.shared = append(cd.shared, sh)
 	})

@@ -153,7 +153,11 @@ type comparer struct {
 	skippedB map[int]string
 	// fdsA and fdsB say whether the snapshots recorded descriptors at all.
 	fdsA, fdsB bool
-	holders    *holderIndex
+	// holders indexes every descriptor by object, built on first use (holderIndex): most
+	// diffs infer no creator and need none of it.
+	holders *holderIndex
+	// byNum is fdsSame's index of A's descriptors by number, reused from process to process.
+	byNum map[int]*snapshot.FD
 	// subreapers are the PIDs other than init seen adopting a process.
 	subreapers map[int]bool
 	// creators caches inferred creators by identity.
@@ -174,7 +178,6 @@ func newComparer(a, b *snapshot.Snapshot, opts Options, res *Result) *comparer {
 	if !c.fdsA || !c.fdsB {
 		res.Notes = append(res.Notes, "a snapshot was taken with --no-fds: no fd events, creators from sessions only")
 	}
-	c.holders = buildHolders(a, b)
 	c.subreapers = findSubreapers(a, b)
 	c.creators = map[snapshot.Key]Creator{}
 	return c

@@ -99,7 +99,11 @@ func (c *comparer) fdsSame(pa, pb *snapshot.Process) {
 	if !c.fdsA || !c.fdsB || !fdsReadable(pa) || !fdsReadable(pb) {
 		return
 	}
-	byNum := make(map[int]*snapshot.FD, len(pa.FDs))
+	if c.byNum == nil {
+		c.byNum = make(map[int]*snapshot.FD, len(pa.FDs))
+	}
+	byNum := c.byNum // reused: what remains of it after this process is cleared below
+	defer clear(byNum)
 	for i := range pa.FDs {
 		byNum[pa.FDs[i].FD] = &pa.FDs[i]
 	}

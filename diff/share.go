@@ -55,7 +55,7 @@ func (h *Holders) Sharers(p *snapshot.Process) []Sharer {
 		}
 		done[key][k] = true
 		s := byKey[key]
-		sh := sharedFD(fd, o, h.idx.count[k], w)
+		sh := sharedFD(fd, o, h.idx.countOf(k), w)
 		s.Score += sh.Weight
 		s.Shared = append(s.Shared, sh)
 	})
@@ -81,7 +81,7 @@ func (h *Holders) Others(p *snapshot.Process, fd *snapshot.FD) []FDHolder {
 		return nil
 	}
 	var out []FDHolder
-	for _, o := range h.idx.byObj[k] {
+	for _, o := range h.idx.of(k) {
 		if o.proc.Key() == p.Key() || !sameDescription(fd, o.fd, true) {
 			continue
 		}
@@ -103,11 +103,11 @@ func (h *holderIndex) eachShared(p *snapshot.Process, fn func(fd *snapshot.FD, k
 	for i := range p.FDs {
 		fd := &p.FDs[i]
 		k := keyOf(fd)
-		if k == (objKey{}) || h.count[k] > maxHolders {
+		if k == (objKey{}) || h.countOf(k) > maxHolders {
 			continue
 		}
 		w := h.weight(k, ubiquitous(fd.Target) && !h.terminalOfOneSession(k, fd.Target, p))
-		for _, o := range h.byObj[k] {
+		for _, o := range h.of(k) {
 			if o.proc.Key() == p.Key() || !sameDescription(fd, o.fd, o.inB) || (fd.CloExec && runsOther(o.proc, p)) {
 				continue // p opened a close-on-exec fd itself after its exec: not shared
 			}

@@ -10,8 +10,8 @@ import (
 
 // encodeJSON writes s as one indented JSON document, byte for byte what
 // json.NewEncoder(w) with SetIndent("", "  ") writes for the whole Snapshot, but one record at a
-// time: the header, then each process, each encoded by encoding/json (so the fields and their
-// names come from the model's tags) into one reused buffer. Memory is one record, not the
+// time: the header, encoded by encoding/json, then each process, appended by the process
+// writer (encode_json_process.go) into one reused buffer. Memory is one record, not the
 // document (encoding/json marshals the whole document, then indents a second copy of it).
 func encodeJSON(w io.Writer, s *snapshot.Snapshot) error {
 	rw := newRecordWriter("    ", "  ", true)
@@ -34,17 +34,33 @@ func encodeJSON(w io.Writer, s *snapshot.Snapshot) error {
 		return err
 	}
 	rw.enc.SetIndent("    ", "  ")
+	a := newJSONAppender("    ", "  ", true)
 	for i := range s.Processes {
 		if i > 0 {
 			if _, err := io.WriteString(w, ",\n    "); err != nil {
 				return err
 			}
 		}
-		if err := rw.write(w, &s.Processes[i]); err != nil {
+		if err := a.writeRecord(w, rw, &s.Processes[i], nil, &s.Processes[i]); err != nil {
 			return err
 		}
 	}
 	_, err := io.WriteString(w, "\n  ]\n}\n")
+	return err
+}
+
+// writeRecord writes p through the process writer (encode_json_process.go), or v, the same
+// record, through rw when that writer declines it, so that the error is encoding/json's.
+func (a *jsonAppender) writeRecord(w io.Writer, rw *recordWriter, p *snapshot.Process, head func() bool, v any) error {
+	b := a.record(p, head)
+	if b == nil {
+		return rw.writeLine(w, v, a.prefix == "" && a.indent == "")
+	}
+	if a.prefix == "" && a.indent == "" {
+		b = append(b, '\n')
+		a.b = b
+	}
+	_, err := w.Write(b)
 	return err
 }
 

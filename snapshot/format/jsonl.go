@@ -23,14 +23,21 @@ type jsonlLine struct {
 	*snapshot.Process
 }
 
-// encodeJSONL writes one line per process of s, in PID order, through the record writer of the
-// json format.
+// encodeJSONL writes one line per process of s, in PID order, through the process writer of
+// the json format (encode_json_process.go).
 func encodeJSONL(w io.Writer, s *snapshot.Snapshot) error {
 	rw := newRecordWriter("", "", false)
+	a := newJSONAppender("", "", false)
 	line := jsonlLine{Schema: s.Header.Schema, Host: s.Header.Hostname, BootID: s.Header.BootID, TakenAt: s.Header.TakenAt}
+	head := func() bool {
+		a.strKey("schema", line.Schema)
+		a.strKey("host", line.Host)
+		a.strKey("boot_id", line.BootID)
+		return a.time("taken_at", line.TakenAt)
+	}
 	for i := range s.Processes {
 		line.Process = &s.Processes[i]
-		if err := rw.writeLine(w, &line, true); err != nil {
+		if err := a.writeRecord(w, rw, line.Process, head, &line); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,284 @@
+package format
+
+import (
+	"bytes"
+	"encoding/json"
+	"github.com/procsnap/procsnap/snapshot"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// A hand-written JSON writer for the process records, the bulk of every JSON snapshot and jsonl
+// export. encoding/json reflects over each record and, when indenting, formats it a second
+// time; this appends the record's fields in the model's order with the model's json names,
+// indented as json.Encoder.SetIndent would, in one pass and into one reused buffer. Output is
+// byte for byte encoding/json's: TestProcessJSONWriter compares the two on a record with every
+// field set, so a field added to the model without being added here fails that test.
+
+// jsonAppender appends JSON values to b, indented like json.Encoder.SetIndent(prefix, indent)
+// (compact when both are empty), escaping <, > and & when html is set.
+type jsonAppender struct {
+	b              []byte
+	prefix, indent string
+	html           bool
+	depth          int
+	empty          bool // nothing written yet in the innermost open object or array
+	esc            *json.Encoder
+	escBuf         bytes.Buffer
+}
+
+func newJSONAppender(prefix, indent string, html bool) *jsonAppender {
+	a := &jsonAppender{prefix: prefix, indent: indent, html: html}
+	a.esc = json.NewEncoder(&a.escBuf)
+	a.esc.SetEscapeHTML(html)
+	return a
+}
+
+func (a *jsonAppender) newline() {
+	if a.prefix == "" && a.indent == "" {
+		return
+	}
+	a.b = append(a.b, '\n')
+	a.b = append(a.b, a.prefix...)
+	for range a.depth {
+		a.b = append(a.b, a.indent...)
+	}
+}
+
+// elem starts the next element of the open object or array.
+func (a *jsonAppender) elem() {
+	if !a.empty {
+		a.b = append(a.b, ',')
+	}
+	a.empty = false
+	a.newline()
+}
+
+func (a *jsonAppender) open(c byte) {
+	a.b = append(a.b, c)
+	a.depth++
+	a.empty = true
+}
+
+func (a *jsonAppender) close(c byte) {
+	a.depth--
+	if !a.empty {
+		a.newline()
+	}
+	a.b = append(a.b, c)
+	a.empty = false
+}
+
+// key starts the member named k (a name from the model, which needs no escaping).
+func (a *jsonAppender) key(k string) {
+	a.elem()
+	a.b = append(a.b, '"')
+	a.b = append(a.b, k...)
+	a.b = append(a.b, '"', ':')
+	if a.prefix != "" || a.indent != "" {
+		a.b = append(a.b, ' ')
+	}
+}
+
+func (a *jsonAppender) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || a.html && (c == '<' || c == '>' || c == '&') {
+			a.escaped(s)
+			return
+		}
+	}
+	a.b = append(a.b, '"')
+	a.b = append(a.b, s...)
+	a.b = append(a.b, '"')
+}
+
+// escaped appends s as encoding/json escapes it (control characters, invalid UTF-8, U+2028).
+func (a *jsonAppender) escaped(s string) {
+	a.escBuf.Reset()
+	_ = a.esc.Encode(s) // a string always encodes
+	a.b = append(a.b, bytes.TrimSuffix(a.escBuf.Bytes(), []byte("\n"))...)
+}
+
+func (a *jsonAppender) int(n int)                 { a.b = strconv.AppendInt(a.b, int64(n), 10) }
+func (a *jsonAppender) uint(n uint64)             { a.b = strconv.AppendUint(a.b, n, 10) }
+func (a *jsonAppender) boolean(v bool)            { a.b = strconv.AppendBool(a.b, v) }
+func (a *jsonAppender) intKey(k string, n int)    { a.key(k); a.int(n) }
+func (a *jsonAppender) strKey(k string, s string) { a.key(k); a.str(s) }
+func (a *jsonAppender) strOmit(k string, s string) {
+	if s != "" {
+		a.strKey(k, s)
+	}
+}
+
+func (a *jsonAppender) boolOmit(k string, v bool) {
+	if v {
+		a.key(k)
+		a.boolean(true)
+	}
+}
+
+// time appends t as time.Time.MarshalJSON does (its AppendText, quoted); false when that
+// refuses t (a year outside 0-9999), which encoding/json reports as an error.
+func (a *jsonAppender) time(k string, t time.Time) bool {
+	a.key(k)
+	a.b = append(a.b, '"')
+	var err error
+	if a.b, err = t.AppendText(a.b); err != nil {
+		return false
+	}
+	a.b = append(a.b, '"')
+	return true
+}
+
+func (a *jsonAppender) intsOmit(k string, v []int) {
+	if len(v) == 0 {
+		return
+	}
+	a.key(k)
+	a.open('[')
+	for _, n := range v {
+		a.elem()
+		a.int(n)
+	}
+	a.close(']')
+}
+
+func (a *jsonAppender) strsOmit(k string, v []string) {
+	if len(v) == 0 {
+		return
+	}
+	a.key(k)
+	a.open('[')
+	for _, s := range v {
+		a.elem()
+		a.str(s)
+	}
+	a.close(']')
+}
+
+func (a *jsonAppender) uint32Omit(k string, p *uint32) {
+	if p != nil {
+		a.key(k)
+		a.uint(uint64(*p))
+	}
+}
+
+// mapOmit appends a map with its keys sorted, as encoding/json does.
+func mapOmit[V any](a *jsonAppender, k string, m map[string]V, val func(V)) {
+	if len(m) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for mk := range m {
+		keys = append(keys, mk)
+	}
+	slices.Sort(keys)
+	a.key(k)
+	a.open('{')
+	for _, mk := range keys {
+		a.elem()
+		a.str(mk)
+		a.b = append(a.b, ':')
+		if a.prefix != "" || a.indent != "" {
+			a.b = append(a.b, ' ')
+		}
+		val(m[mk])
+	}
+	a.close('}')
+}
+
+// record returns the JSON of p as one object: its members, after those head appends (jsonl's
+// schema, host and time), or nil when encoding/json would fail, so that the caller reports
+// encoding/json's error.
+func (a *jsonAppender) record(p *snapshot.Process, head func() bool) []byte {
+	if cap(a.b) > 1<<20 {
+		a.b = nil // a huge record (a 100 MB command line) does not keep its buffer
+	}
+	a.b, a.depth = a.b[:0], 0
+	a.open('{')
+	if head != nil && !head() || !a.process(p) {
+		return nil
+	}
+	a.close('}')
+	return a.b
+}
+
+// process appends the members of p (without braces: the caller opens and closes the object,
+// which jsonl shares with its own members). It returns false when encoding/json would fail.
+func (a *jsonAppender) process(p *snapshot.Process) bool {
+	a.intKey("pid", p.PID)
+	a.key("start_ticks")
+	a.uint(p.StartTicks)
+	if !a.time("start_time", p.StartTime) {
+		return false
+	}
+	a.intKey("ppid", p.PPID)
+	a.intKey("pgid", p.PGID)
+	a.intKey("sid", p.SID)
+	a.intKey("tpgid", p.TPGID)
+	a.intKey("tty_nr", p.TTYNr)
+	a.strOmit("tty", p.TTY)
+	a.intsOmit("children", p.Children)
+	a.strKey("state", p.State)
+	a.boolOmit("kthread", p.Kthread)
+	a.intKey("threads", p.Threads)
+	a.intsOmit("live_tids", p.LiveTIDs)
+	a.intKey("tracer_pid", p.TracerPID)
+	a.strOmit("wchan", p.Wchan)
+	a.strsOmit("stack", p.Stack)
+	a.strKey("comm", p.Comm)
+	a.strOmit("exe", p.Exe)
+	a.boolOmit("exe_deleted", p.ExeDeleted)
+	a.strsOmit("cmdline", p.Cmdline)
+	a.strOmit("cwd", p.Cwd)
+	a.intKey("uid", p.UID)
+	a.intKey("euid", p.EUID)
+	a.intKey("gid", p.GID)
+	a.intKey("egid", p.EGID)
+	a.strOmit("sig_caught", p.SigCaught)
+	a.strOmit("sig_ignored", p.SigIgnored)
+	a.strOmit("sig_blocked", p.SigBlocked)
+	a.strOmit("sigchld", p.SigChld)
+	a.intsOmit("nspid", p.NSpid)
+	a.intsOmit("nspgid", p.NSpgid)
+	a.intsOmit("nssid", p.NSsid)
+	mapOmit(a, "namespaces", p.Namespaces, a.uint)
+	a.strOmit("cgroup", p.Cgroup)
+	a.strsOmit("cgroup_v1", p.CgroupV1)
+	a.uint32Omit("audit_loginuid", p.AuditLoginUID)
+	a.uint32Omit("audit_sessionid", p.AuditSessionID)
+	if len(p.FDs) > 0 {
+		a.key("fds")
+		a.open('[')
+		for i := range p.FDs {
+			a.elem()
+			a.fd(&p.FDs[i])
+		}
+		a.close(']')
+	}
+	mapOmit(a, "unread", p.Unread, a.str)
+	return true
+}
+
+func (a *jsonAppender) fd(f *snapshot.FD) {
+	a.open('{')
+	a.intKey("fd", f.FD)
+	a.strKey("target", f.Target)
+	a.strKey("kind", f.Kind)
+	if f.Inode != 0 {
+		a.key("inode")
+		a.uint(f.Inode)
+	}
+	a.strOmit("flags", f.Flags)
+	a.key("cloexec")
+	a.boolean(f.CloExec)
+	a.key("pos")
+	a.b = strconv.AppendInt(a.b, f.Pos, 10)
+	if f.MntID != 0 {
+		a.intKey("mnt_id", f.MntID)
+	}
+	a.strOmit("unread", f.Unread)
+	a.close('}')
+}
