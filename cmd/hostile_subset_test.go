@@ -48,3 +48,24 @@ func TestSubsetPidProcMount(t *testing.T) {
 		t.Errorf("watch on subset=pid: exit %d, %q; want %d naming subset=pid", code, msg, ExitFailure)
 	}
 }
+
+// TestWatchHidepidNote: under hidepid=2, watch run as uid 65534 says on stderr that other
+// users' processes are out of its sight (on main it said nothing).
+func TestWatchHidepidNote(t *testing.T) {
+	bin, shared := hostileBinary(t)
+	mnt := filepath.Join(shared, "proc")
+	mkdir(t, mnt)
+	script := `mount -t proc -o hidepid=2 proc "$1" || exit 99; shift; exec "$@"`
+	argv := append([]string{"unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", mnt},
+		asNobody(bin, "--proc", mnt, "watch", "--duration", "1s", "--format", "jsonl")...)
+	msg, code := hostileRun(t, argv...)
+	if code == 99 || strings.Contains(msg, "unshare failed") {
+		t.Skipf("cannot mount a private proc here: %s", msg)
+	}
+	if code != 0 {
+		t.Fatalf("watch under hidepid=2: exit %d: %s", code, msg)
+	}
+	if !strings.Contains(msg, "note: hidepid=") || !strings.Contains(msg, "(65534) may not see are not listed in "+mnt+"; watch does not see them") {
+		t.Errorf("watch under hidepid=2 does not say what it cannot see:\n%s", msg)
+	}
+}

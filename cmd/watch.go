@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -63,7 +64,12 @@ Ctrl-C or --duration ends the watch with a summary.`,
 		Example: `  procsnap watch
   procsnap watch --duration 1m --format jsonl
   procsnap watch --pid 812 --record /var/tmp/rec`,
-		RunE: func(c *cobra.Command, _ []string) error { return runWatch(c.Context(), g, o, io.Out) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if note := snapshot.HidepidNote(g.procRoot); note != "" {
+				fmt.Fprintf(c.ErrOrStderr(), "note: %s; watch does not see them\n", note)
+			}
+			return runWatch(c.Context(), g, o, io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
