@@ -37,6 +37,7 @@ EXIT STATUS
   3    /proc could not be read, or the output could not be written
   4    explain: the PID is not running, or not in the snapshot
   130  interrupted (SIGINT or SIGTERM)
+  134  killed by SIGABRT: out of memory, or a crash (a bug); stderr says which
 `
 
 // usageError marks errors in the command line itself.

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/procsnap/procsnap/internal/watch"
 	"github.com/procsnap/procsnap/render"
 	"github.com/procsnap/procsnap/snapshot"
+	"github.com/procsnap/procsnap/snapshot/proc"
 )
 
 type watchOptions struct {
@@ -63,7 +65,12 @@ Ctrl-C or --duration ends the watch with a summary.`,
 		Example: `  procsnap watch
   procsnap watch --duration 1m --format jsonl
   procsnap watch --pid 812 --record /var/tmp/rec`,
-		RunE: func(c *cobra.Command, _ []string) error { return runWatch(c.Context(), g, o, io.Out) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if note := proc.HidepidNote(g.procRoot); note != "" {
+				fmt.Fprintf(c.ErrOrStderr(), "note: %s; watch does not see them\n", note)
+			}
+			return runWatch(c.Context(), g, o, io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c

@@ -6,10 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"golang.org/x/sys/unix"
 )
 
@@ -95,11 +92,11 @@ func fitColumns(header []string, rows [][]string, width, gap int) []int {
 	n := len(header)
 	ws := make([]int, n)
 	for i, h := range header {
-		ws[i] = twwidth.Width(h)
+		ws[i] = displayWidth(h)
 	}
 	for _, r := range rows {
 		for i := 0; i < n && i < len(r); i++ {
-			ws[i] = max(ws[i], twwidth.Width(r[i]))
+			ws[i] = max(ws[i], displayWidth(r[i]))
 		}
 	}
 	if width <= 0 || n == 0 {
@@ -144,7 +141,7 @@ func naturalWidth(header []string, rows [][]string, gap int) int {
 
 // cut shortens s to width display columns, ending it with CutMarker when it was cut.
 func cut(s string, width int) string {
-	if twwidth.Width(s) <= width {
+	if displayWidth(s) <= width {
 		return s
 	}
 	if width <= 1 {
@@ -171,42 +168,36 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 		}
 		return out
 	}
-	var buf bytes.Buffer
-	t := tablewriter.NewTable(&buf,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleNone),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.Off},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: strings.Repeat(" ", gap), Overwrite: true}),
-	)
+	cells := make([][]string, 0, len(rows)+1)
 	if !o.NoHeaders {
-		h := make([]any, len(header))
-		for i, s := range fit(header) {
-			h[i] = s
-		}
-		t.Header(h...)
+		cells = append(cells, fit(header))
 	}
 	for _, r := range rows {
-		if err := t.Append(fit(r)); err != nil {
-			return err
+		cells = append(cells, fit(r))
+	}
+	// Each column is as wide as its widest cell as cut; the cells are written one line at a
+	// time, padded with blanks, so the output costs what it holds (a table library buffered the
+	// whole table in several copies: 1.4 GB for a 100 MB command line).
+	colw := make([]int, len(header))
+	for _, r := range cells {
+		for i, c := range r {
+			colw[i] = max(colw[i], displayWidth(c))
 		}
 	}
-	if err := t.Render(); err != nil {
-		return err
-	}
 	bw := bufio.NewWriter(w)
-	for line := range bytes.Lines(buf.Bytes()) {
-		bw.Write(bytes.TrimRight(line, " \n"))
-		bw.WriteByte('\n')
+	var line []byte
+	for _, r := range cells {
+		line = line[:0]
+		for i, c := range r {
+			line = append(line, c...)
+			if i < len(r)-1 {
+				line = append(line, strings.Repeat(" ", colw[i]-displayWidth(c)+gap)...)
+			}
+		}
+		bw.Write(bytes.TrimRight(line, " "))
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
 	}
 	return bw.Flush()
 }
@@ -221,7 +212,7 @@ func wrapList(w io.Writer, prefix string, items []string, width int) int {
 	// An item that fits on a line is not broken ("74 fd_leaked" stays together).
 	glued := make([]string, len(items))
 	for i, it := range items {
-		if twwidth.Width(it) < width-2 {
+		if displayWidth(it) < width-2 {
 			it = strings.ReplaceAll(it, " ", "\x00")
 		}
 		glued[i] = it
@@ -230,7 +221,7 @@ func wrapList(w io.Writer, prefix string, items []string, width int) int {
 	lines, line := 0, ""
 	for _, word := range strings.Split(text, " ") {
 		word = strings.ReplaceAll(word, "\x00", " ")
-		if line != "" && strings.TrimSpace(line) != "" && twwidth.Width(line)+1+twwidth.Width(word) > width {
+		if line != "" && strings.TrimSpace(line) != "" && displayWidth(line)+1+displayWidth(word) > width {
 			io.WriteString(w, cut(line, width)+"\n")
 			lines++
 			line = "  " + word
@@ -244,4 +235,16 @@ func wrapList(w io.Writer, prefix string, items []string, width int) int {
 	}
 	io.WriteString(w, cut(line, width)+"\n")
 	return lines + 1
+}
+
+// displayWidth is twwidth.Width with a fast path for printable ASCII, one column per byte:
+// twwidth strips escape sequences into a copy and caches every string it measures, which
+// made a 100 MB command line cost seconds and copies per measurement.
+func displayWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return twwidth.Width(s)
+		}
+	}
+	return len(s)
 }

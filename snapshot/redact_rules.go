@@ -16,8 +16,13 @@ var optionRules = []optionRule{
 	{name: "mysql -pSECRET", programs: mysqlClients, flag: "-p", glued: true},
 	{name: "sshpass -p SECRET", programs: []string{"sshpass"}, flag: "-p", glued: true, separate: true},
 	{name: "redis-cli -a SECRET", programs: []string{"redis-cli", "valkey-cli", "keydb-cli"}, flag: "-a", glued: true, separate: true},
-	{name: "curl -u user:SECRET", programs: []string{"curl"}, flag: "-u", glued: true, separate: true, afterColon: true},
-	{name: "curl --user user:SECRET", programs: []string{"curl"}, flag: "--user", glued: true, separate: true, afterColon: true},
+	{name: "curl -u user:SECRET", programs: []string{"curl"}, flag: "-u", glued: true, separate: true, userSep: ":"},
+	{name: "curl --user user:SECRET", programs: []string{"curl"}, flag: "--user", glued: true, separate: true, userSep: ":"},
+	{name: "curl --oauth2-bearer SECRET", programs: []string{"curl"}, flag: "--oauth2-bearer", glued: true, separate: true},
+	{name: "ldapsearch -w SECRET", programs: ldapClients, flag: "-w", glued: true, separate: true},
+	{name: "smbclient -U user%SECRET", programs: []string{"smbclient", "rpcclient", "smbcacls", "net"}, flag: "-U", glued: true, separate: true, userSep: "%"},
+	{name: "mongosh -p SECRET", programs: []string{"mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport"}, flag: "-p", glued: true, separate: true},
+	{name: "sqlcmd -P SECRET", programs: []string{"sqlcmd", "bcp"}, flag: "-P", glued: true, separate: true},
 	{name: "wget --password SECRET", programs: []string{"wget"}, flag: "--http-password", glued: true, separate: true},
 	{name: "openssl -passin pass:SECRET", programs: []string{"openssl"}, flag: "-passin", separate: true, after: "pass:"},
 	{name: "openssl -passout pass:SECRET", programs: []string{"openssl"}, flag: "-passout", separate: true, after: "pass:"},
@@ -34,6 +39,8 @@ var textRules = []textRule{
 		`(?i)\b(?:x-api-key|x-auth-token|x-access-token|private-token|cookie|set-cookie)\s*:\s*([^'"\r\n]*[^'"\s])`)},
 	{name: `JSON "password": "SECRET"`, keyed: true, re: regexp.MustCompile(
 		`"([A-Za-z0-9_.-]+)"\s*:\s*"((?:[^"\\]|\\.)*)"`)},
+	{name: `JSON "password": 1234 (a number)`, keyed: true, re: regexp.MustCompile(
+		`"([A-Za-z0-9_.-]+)"\s*:\s*(-?[0-9][0-9.eE+-]*)`)},
 	{name: "NAME=SECRET (environment, form, query string)", keyed: true, re: regexp.MustCompile(
 		`(?:^|[\s?&;'"])([A-Za-z_][A-Za-z0-9_.-]*)=([^\s&;'"]+)`)},
 }
@@ -57,6 +64,10 @@ func RedactionRules() []string {
 var mysqlClients = []string{"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck",
 	"mysqlshow", "mysqlpump", "mysqlslap", "mysqlbinlog", "mariadb", "mariadb-dump", "mariadb-admin"}
 
+// ldapClients take the bind password with -w (OpenLDAP's tools).
+var ldapClients = []string{"ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldapwhoami",
+	"ldappasswd", "ldapmodrdn", "ldapcompare", "ldapexop"}
+
 // otherPrograms end the options of the program before them (sshpass -p X ssh -p 22: 22 is
 // ssh's port).
 var otherPrograms = []string{"ssh", "scp", "sftp", "rsync", "sudo", "env", "exec", "nice",
@@ -71,6 +82,10 @@ var secretSuffixes = []string{"password", "passwd", "passphrase", "token", "secr
 // --db-pass, REDIS_PASS, --pw.
 var secretWords = []string{"pass", "pw"}
 
+// qualifiedSecretWords are last words that hold secrets only after another word: MYSQL_PWD
+// and --db-pwd are passwords, PWD and OLDPWD are directories.
+var qualifiedSecretWords = []string{"pwd"}
+
 // maxScriptDepth bounds redaction inside scripts inside scripts (sh -c "ssh h 'sh -c ...'").
 const maxScriptDepth = 3
 
@@ -82,8 +97,9 @@ type optionRule struct {
 	glued bool
 	// separate: the value may be the next argument.
 	separate bool
-	// afterColon: only what follows the first ':' of the value is secret (user:pass).
-	afterColon bool
+	// userSep: only what follows the first userSep of the value is secret (user:pass,
+	// user%pass); a value without it is a user name alone (the program prompts).
+	userSep string
 	// after: only what follows this prefix of the value is secret (pass:).
 	after string
 }
@@ -183,9 +199,9 @@ func applyOptionRules(prog, a string) (string, *optionRule) {
 // redactValue redacts the secret part of an option's value.
 func (r *optionRule) redactValue(v string) string {
 	switch {
-	case r.afterColon:
-		if user, _, ok := strings.Cut(v, ":"); ok {
-			return user + ":" + Redacted
+	case r.userSep != "":
+		if user, _, ok := strings.Cut(v, r.userSep); ok {
+			return user + r.userSep + Redacted
 		}
 		return v // curl -u user prompts for the password
 	case r.after != "":
@@ -245,6 +261,9 @@ func isSecretName(name string) bool {
 	lower := strings.ToLower(name)
 	words := strings.FieldsFunc(lower, func(r rune) bool { return r == '-' || r == '_' || r == '.' })
 	if len(words) > 0 && contains(secretWords, words[len(words)-1]) {
+		return true
+	}
+	if len(words) > 1 && contains(qualifiedSecretWords, words[len(words)-1]) {
 		return true
 	}
 	n := strings.Join(words, "")

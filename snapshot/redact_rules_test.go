@@ -49,6 +49,17 @@ func TestRedactRules(t *testing.T) {
 		{"header X-Api-Key/X-Auth-Token/Cookie: SECRET", `curl -H 'X-Api-Key: k1' -H "Cookie: sid=abc; t=1" u`, `curl -H 'X-Api-Key: ` + R + `' -H "Cookie: ` + R + `" u`},
 		{`JSON "password": "SECRET"`, `curl -d '{"user":"bob","password":"x y","api_key": "k"}' u`, `curl -d '{"user":"bob","password":"` + R + `","api_key": "` + R + `"}' u`},
 		{`JSON "password": "SECRET"`, `curl -d '{"passwordPolicy":"strict"}' u`, `curl -d '{"passwordPolicy":"strict"}' u`},
+		{`JSON "password": 1234 (a number)`, `curl -d '{"pin":1,"password": 12345678}' u`, `curl -d '{"pin":1,"password": ` + R + `}' u`},
+		{"curl --oauth2-bearer SECRET", `curl --oauth2-bearer eyJhbGci https://x`, `curl --oauth2-bearer ` + R + ` https://x`},
+		{"ldapsearch -w SECRET", `ldapsearch -x -D cn=admin -w s3cr3t -b dc=x`, `ldapsearch -x -D cn=admin -w ` + R + ` -b dc=x`},
+		{"ldapsearch -w SECRET", `ldapmodify -ws3cr3t -f x.ldif`, `ldapmodify -w` + R + ` -f x.ldif`},
+		{"smbclient -U user%SECRET", `smbclient //srv/share -U 'bob%pa 55'`, `smbclient //srv/share -U 'bob%` + R + `'`},
+		{"smbclient -U user%SECRET", `smbclient //srv/share -U bob`, `smbclient //srv/share -U bob`}, // prompts
+		{"mongosh -p SECRET", `mongosh -u admin -p s3cr3t mongodb://h`, `mongosh -u admin -p ` + R + ` mongodb://h`},
+		{"sqlcmd -P SECRET", `sqlcmd -S db -U sa -P 'S3cr3t!'`, `sqlcmd -S db -U sa -P '` + R + `'`},
+		{"NAME=SECRET (environment, form, query string)", `env MYSQL_PWD=x OLDPWD=/o mysql`, `env MYSQL_PWD=` + R + ` OLDPWD=/o mysql`},
+		{"none", `docker run -p 8080:80 -w /srv img`, `docker run -p 8080:80 -w /srv img`},
+		{"none", `ls -w 80 -U`, `ls -w 80 -U`},
 		{"none", `sleep 60`, `sleep 60`},
 		{"none", `ssh -p2222 host`, `ssh -p2222 host`},
 	}

@@ -2,7 +2,9 @@ package snapshot
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,19 +77,32 @@ func (p *Process) validateLimits() error {
 	return nil
 }
 
-// validateCounts checks header.counts.processes and .skipped against the records when the header
-// has them: every snapshot procsnap writes does, so a file that lost records (cut at a record
-// boundary, or edited) is caught. The other counts (threads, fds, zombies, unread) are summaries
-// that hand-written fixtures rarely fill in; a mismatch there loses nothing and is accepted.
+// validateCounts checks header.counts against the records when the header has them: every
+// snapshot procsnap writes does, so a file that lost records (cut at a record boundary, or
+// edited) is caught. processes and skipped must match; the summaries (threads, fds, zombies,
+// each unread reason) must match when the header gives them (not 0): hand-written fixtures often
+// leave them out, but a header never contradicts its records.
 func (s *Snapshot) validateCounts() error {
 	got := s.Header.Counts
 	if got.Processes == 0 && got.Skipped == 0 {
 		return nil
 	}
-	for _, c := range []struct {
+	want := s.Count()
+	type check struct {
 		name      string
 		got, want int
-	}{{"processes", got.Processes, len(s.Processes)}, {"skipped", got.Skipped, len(s.Header.Skipped)}} {
+	}
+	checks := []check{{"processes", got.Processes, want.Processes}, {"skipped", got.Skipped, want.Skipped}}
+	for _, c := range []check{{"threads", got.Threads, want.Threads}, {"fds", got.FDs, want.FDs},
+		{"zombies", got.Zombies, want.Zombies}} {
+		if c.got != 0 {
+			checks = append(checks, c)
+		}
+	}
+	for _, r := range slices.Sorted(maps.Keys(got.Unread)) {
+		checks = append(checks, check{"unread." + r, got.Unread[r], want.Unread[r]})
+	}
+	for _, c := range checks {
 		if c.got != c.want {
 			return fmt.Errorf("%w: header.counts.%s is %d but the file holds %d (truncated or edited?)",
 				ErrInvalid, c.name, c.got, c.want)
@@ -163,4 +178,26 @@ func (h *Header) ValidateSchema() error {
 			ErrSchema, h.Schema, SchemaMajorMin, SchemaMajorMax)
 	}
 	return nil
+}
+
+// Count derives the header counts from the records.
+func (s *Snapshot) Count() Counts {
+	c := Counts{Processes: len(s.Processes), Skipped: len(s.Header.Skipped)}
+	for i := range s.Processes {
+		p := &s.Processes[i]
+		c.Threads += p.Threads
+		c.FDs += len(p.FDs)
+		if p.IsZombie() {
+			c.Zombies++
+		}
+		for _, r := range p.Unread {
+			c.AddUnread(r)
+		}
+		for _, fd := range p.FDs {
+			if fd.Unread != "" {
+				c.AddUnread(fd.Unread)
+			}
+		}
+	}
+	return c
 }

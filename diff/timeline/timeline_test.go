@@ -15,7 +15,6 @@ import (
 	"github.com/procsnap/procsnap/snapshot"
 	"github.com/procsnap/procsnap/snapshot/capture"
 	"github.com/procsnap/procsnap/snapshot/format"
-	"github.com/procsnap/procsnap/snapshot/proc"
 )
 
 var t0 = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
@@ -28,7 +27,7 @@ func snap(boot string, t time.Time, pids ...int) *snapshot.Snapshot {
 	for _, pid := range pids {
 		s.Processes = append(s.Processes, snapshot.Process{PID: pid, StartTicks: uint64(100 * pid), PPID: 1, State: "S", Comm: "w"})
 	}
-	s.Header.Counts = proc.Count(s)
+	s.Header.Counts = s.Count()
 	return s
 }
 

@@ -138,6 +138,10 @@ func New(opts Options) (*Watcher, error) {
 	}
 	last, err := openLastPID(opts.Root)
 	if err != nil {
+		if subset := snapproc.ProcSubset(opts.Root); subset != "" {
+			return nil, fmt.Errorf("%w: %w (%s is mounted with subset=%s, which hides loadavg; watch needs a full proc mount)",
+				snapshot.ErrProcUnreadable, err, opts.Root, subset)
+		}
 		return nil, fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
 	}
 	w := &Watcher{

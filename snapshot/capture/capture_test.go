@@ -12,7 +12,6 @@ import (
 
 	"github.com/procsnap/procsnap/snapshot"
 	"github.com/procsnap/procsnap/snapshot/format"
-	"github.com/procsnap/procsnap/snapshot/proc"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -31,7 +30,7 @@ func testSnapshot(tb testing.TB, host string, t time.Time, zombies int) *snapsho
 		}
 		s.Processes = append(s.Processes, p)
 	}
-	s.Header.Counts = proc.Count(s)
+	s.Header.Counts = s.Count()
 	return s
 }
 

@@ -47,7 +47,7 @@ const (
 // decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described
 // above. When ok is false s holds a partial result: reset it and decode data with yaml.v3.
 func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
-	if !fastFieldsKnown || !bytes.HasPrefix(data, []byte("header:")) {
+	if !fastFieldsKnown || !bytes.HasPrefix(skipComments(data), []byte("header:")) {
 		return st, false
 	}
 	i := bytes.Index(data, []byte("\n"+processesLine))
@@ -62,15 +62,19 @@ func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
 		if isTrailer(body) {
 			return st, len(s.Processes) > 0
 		}
+		if c := skipComments(body); len(c) < len(body) {
+			body = c // comment lines and blank lines between records
+			continue
+		}
 		if !bytes.HasPrefix(body, []byte(recordPrefix)) {
 			return st, false
 		}
 		s.Processes = append(s.Processes, snapshot.Process{})
 		p := &s.Processes[len(s.Processes)-1]
 		n, lean := d.parseProcess(body, p)
-		if lean && (bytes.HasPrefix(body[n:], []byte(recordPrefix)) || isTrailer(body[n:])) {
+		if next := skipComments(body[n:]); lean && (bytes.HasPrefix(next, []byte(recordPrefix)) || isTrailer(next)) {
 			st.lean++
-			body = body[n:]
+			body = next
 			continue
 		}
 		*p = snapshot.Process{}
@@ -82,6 +86,21 @@ func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
 		body = body[n:]
 	}
 	return st, false // no trailer
+}
+
+// skipComments returns b after the comment lines (a '#' at column 0) and empty lines it starts
+// with, up to the trailer. After a record the lean reader parsed they are nothing to YAML: none
+// of its scalars spans lines. (recordLen keeps them in a record decoded by yaml.v3, where a
+// quoted string may span them.)
+func skipComments(b []byte) []byte {
+	for len(b) > 0 && (b[0] == '#' || b[0] == '\n') && !isTrailer(b) {
+		end := bytes.IndexByte(b, '\n')
+		if end < 0 {
+			return b[len(b):]
+		}
+		b = b[end+1:]
+	}
+	return b
 }
 
 // isTrailer reports whether b is the trailer line followed by nothing but newlines.
@@ -101,7 +120,7 @@ func recordLen(body []byte) int {
 		if pos > 0 && (bytes.HasPrefix(line, []byte(recordPrefix)) || isTrailer(line)) {
 			return pos
 		}
-		if !bytes.HasPrefix(line, []byte("  ")) && line[0] != '\n' {
+		if !bytes.HasPrefix(line, []byte("  ")) && line[0] != '\n' && line[0] != '#' {
 			return -1
 		}
 		end := bytes.IndexByte(line, '\n')

@@ -218,8 +218,19 @@ func unmarshal(data []byte, s *snapshot.Snapshot) error {
 		return checkTrailer(data, s)
 	}
 	*s = snapshot.Snapshot{}
+	if len(data) > MaxWholeYAML {
+		return fmt.Errorf("not in the YAML layout procsnap writes (README: Loading snapshots), and larger than "+
+			"%d MiB, beyond what a general YAML decoder may read (about 25 times the file's size in memory); "+
+			"convert it to JSON (yq -o json) or undo the hand edits", MaxWholeYAML>>20)
+	}
 	return unmarshalYAML(data, s)
 }
+
+// MaxWholeYAML bounds the YAML documents decoded whole by yaml.v3, those not in the layout the
+// lean reader reads (comments and blank lines at column 0 are in it): yaml.v3 takes about 25
+// times a document's size (a one-line edit of an 88 MB file cost 3.6 GB), so 8 MiB keeps any
+// load near 200 MB. JSON has no such bound: it is decoded as a stream.
+const MaxWholeYAML = 8 << 20
 
 // unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document
 // the lean reader declines, and the reference it is tested against.

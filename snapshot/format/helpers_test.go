@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/procsnap/procsnap/snapshot"
-	"github.com/procsnap/procsnap/snapshot/proc"
 )
 
 // The same helpers as in snapshot/capture's tests, which this package's tests cannot import.
@@ -24,7 +23,7 @@ func testSnapshot(tb testing.TB, host string, t time.Time, zombies int) *snapsho
 		}
 		s.Processes = append(s.Processes, p)
 	}
-	s.Header.Counts = proc.Count(s)
+	s.Header.Counts = s.Count()
 	return s
 }
 

@@ -28,6 +28,17 @@ func noteHidden(root string, s *snapshot.Snapshot) {
 	s.Header.Notes = append(s.Header.Notes, msg)
 }
 
+// HidepidNote says what the proc mount at root hides from this process: with hidepid=2
+// (invisible) or 4 (ptraceable) the processes this euid may not see are not listed. It is ""
+// under any other mount.
+func HidepidNote(root string) string {
+	switch h := hidepid(root); h {
+	case "2", "invisible", "4", "ptraceable":
+		return fmt.Sprintf("hidepid=%s: processes this uid (%d) may not see are not listed in %s", h, os.Geteuid(), root)
+	}
+	return ""
+}
+
 // loadavgThreads returns the number of threads in the system from /proc/loadavg
 // ("0.00 0.01 0.05 1/234 5678": the part after the slash).
 func loadavgThreads(root string) (int, error) {

@@ -1,14 +1,16 @@
 package proc
 
 import (
+	"errors"
 	"fmt"
-	"github.com/procsnap/procsnap/snapshot"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/prometheus/procfs"
+
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // userHZ is USER_HZ, the unit of start_ticks. The kernel ABI fixes it at 100 on every
@@ -18,7 +20,14 @@ const userHZ = 100
 // readHeader fills the host fields of the header from the /proc tree at root. What cannot be
 // read is recorded in Notes; none of it is fatal.
 func readHeader(fs procfs.FS, root string, h *snapshot.Header) {
+	subset := ProcSubset(root)
 	note := func(what string, err error) {
+		if subset != "" && errors.Is(err, os.ErrNotExist) {
+			// not vanished: this mount never shows it
+			h.Notes = append(h.Notes, what+": "+snapshot.ReasonAbsent+": "+root+" is mounted with subset="+subset+
+				" (process directories only): "+err.Error())
+			return
+		}
 		h.Notes = append(h.Notes, what+": "+reasonOf(err)+": "+err.Error())
 	}
 	h.UserHZ = userHZ
@@ -129,7 +138,15 @@ func readTrimmed(path string) (string, error) {
 
 // hidepid returns the hidepid= option of the proc mount at root, from /proc/self/mountinfo, or ""
 // when root is not a proc mount or has no such option.
-func hidepid(root string) string {
+func hidepid(root string) string { return procMountOption(root, "hidepid") }
+
+// ProcSubset returns the subset= option of the proc mount at root ("pid": only the process
+// directories, no stat, loadavg or sys), or "" when it has none or root is not a proc mount.
+func ProcSubset(root string) string { return procMountOption(root, "subset") }
+
+// procMountOption returns the super option key of the proc mount at root, from
+// /proc/self/mountinfo, or "".
+func procMountOption(root, key string) string {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return ""
@@ -141,7 +158,7 @@ func hidepid(root string) string {
 	opt := "" // the last mount on a point hides the ones below it
 	for _, m := range mounts {
 		if m.MountPoint == abs && m.FSType == "proc" {
-			opt = m.SuperOptions["hidepid"]
+			opt = m.SuperOptions[key]
 		}
 	}
 	return opt

@@ -85,7 +85,7 @@ func Take(ctx context.Context, opts TakeOptions) (*snapshot.Snapshot, error) {
 	s.Sort()
 	namespaceFromProcs(s)
 	s.Header.ScanDurationNS = time.Since(start).Nanoseconds()
-	s.Header.Counts = Count(s)
+	s.Header.Counts = s.Count()
 	noteHidden(root, s)
 	return s, nil
 }
@@ -108,28 +108,6 @@ func listPIDs(fs procfs.FS, want []int) ([]int, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// count derives the header counts from the records.
-func Count(s *snapshot.Snapshot) snapshot.Counts {
-	c := snapshot.Counts{Processes: len(s.Processes), Skipped: len(s.Header.Skipped)}
-	for i := range s.Processes {
-		p := &s.Processes[i]
-		c.Threads += p.Threads
-		c.FDs += len(p.FDs)
-		if p.IsZombie() {
-			c.Zombies++
-		}
-		for _, r := range p.Unread {
-			c.AddUnread(r)
-		}
-		for _, fd := range p.FDs {
-			if fd.Unread != "" {
-				c.AddUnread(fd.Unread)
-			}
-		}
-	}
-	return c
 }
 
 // reader reads one process at a time, reusing one buffer.

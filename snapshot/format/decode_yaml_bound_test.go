@@ -1,0 +1,76 @@
+package format
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/procsnap/procsnap/snapshot"
+)
+
+// bigYAML encodes a valid snapshot of n processes in the layout take writes.
+func bigYAML(tb testing.TB, n int) []byte {
+	tb.Helper()
+	s := &snapshot.Snapshot{Header: snapshot.Header{Schema: snapshot.Schema, Hostname: "big", TakenAt: t0, BootID: "0f1e2d3c-aaaa-bbbb-cccc-000000000001"}}
+	for pid := 1; pid <= n; pid++ {
+		s.Processes = append(s.Processes, snapshot.Process{PID: pid, StartTicks: uint64(pid), PPID: pid - 1, PGID: pid, SID: 1,
+			State: "S", Threads: 1, Comm: "worker", StartTime: t0.Add(-time.Hour),
+			Cmdline: []string{"/usr/bin/worker", "--queue", fmt.Sprintf("q%d", pid), "--verbose"}})
+	}
+	s.Header.Counts = s.Count()
+	return encodeYAMLBytes(tb, s)
+}
+
+// allocated returns the bytes f allocated.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestLargeYAMLMemoryBounded: a YAML file larger than MaxWholeYAML costs a small multiple of its
+// size whatever its form. With comment lines at column 0 it is read by the lean reader (on main
+// one comment line sent it whole through yaml.v3, about 25 times its size); out of the layout
+// (an anchor), it is refused, naming why, instead of being decoded whole.
+func TestLargeYAMLMemoryBounded(t *testing.T) {
+	data := bigYAML(t, 50000)
+	if len(data) <= MaxWholeYAML {
+		t.Fatalf("the document is %d bytes, not above MaxWholeYAML", len(data))
+	}
+	commented := append([]byte("# copied from host big\n\n"), data...)
+	commented = bytes.Replace(commented, []byte("\n  - pid: 2000\n"), []byte("\n# the interesting part\n  - pid: 2000\n"), 1)
+	anchored := bytes.Replace(data, []byte("    comm: worker\n"), []byte("    comm: &w worker\n"), 1)
+	for _, c := range []struct {
+		name    string
+		data    []byte
+		wantErr string
+	}{
+		{"comments", commented, ""},
+		{"anchor", anchored, "not in the YAML layout procsnap writes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var s *snapshot.Snapshot
+			var err error
+			got := allocated(func() { s, err = Decode(bytes.NewReader(c.data), c.name+".yaml") })
+			if c.wantErr == "" && err != nil {
+				t.Fatal(err)
+			}
+			if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr) || !errors.Is(err, snapshot.ErrInvalid)) {
+				t.Fatalf("err = %v, want snapshot.ErrInvalid saying %q", err, c.wantErr)
+			}
+			if s != nil && len(s.Processes) != 50000 {
+				t.Errorf("%d processes, want 50000", len(s.Processes))
+			}
+			if limit := 6 * uint64(len(c.data)); got > limit {
+				t.Errorf("allocated %d MB for a %d MB file, want at most 6 times the file", got>>20, len(c.data)>>20)
+			}
+		})
+	}
+}
