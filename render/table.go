@@ -205,7 +205,13 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 	}
 	bw := bufio.NewWriter(w)
 	for line := range bytes.Lines(buf.Bytes()) {
-		bw.Write(bytes.TrimRight(line, " \n"))
+		line = bytes.TrimRight(line, " \n")
+		if o.Width > 0 && twwidth.Width(string(line)) > o.Width {
+			// Even at their least the columns are wider than the terminal (ps's twelve on 40
+			// columns): cut the line, as ps does, rather than let it wrap.
+			line = []byte(cut(string(line), o.Width))
+		}
+		bw.Write(line)
 		bw.WriteByte('\n')
 	}
 	return bw.Flush()

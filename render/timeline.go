@@ -105,8 +105,8 @@ func timelineTable(w io.Writer, ivs []Interval, captures int, o TableOptions) er
 	if len(ivs) > 0 {
 		period = fmt.Sprintf(", %s to %s", logStamp(ivs[0].A.TakenAt), logStamp(ivs[len(ivs)-1].B.TakenAt))
 	}
-	_, err := fmt.Fprintf(w, "%d events in %d intervals between %d captures%s\n", len(events), len(ivs), captures, period)
-	return err
+	writeCut(w, fmt.Sprintf("%d events in %d intervals between %d captures%s", len(events), len(ivs), captures, period), o.Width)
+	return nil
 }
 
 // TimelineFindings summarises each interval (diff.Summarize) and merges the summaries: the
