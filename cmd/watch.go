@@ -16,6 +16,8 @@ import (
 )
 
 type watchOptions struct {
+	// progress is stderr: the first scan shows progress there when it is a terminal.
+	progress      io.Writer
 	interval      time.Duration
 	rescan        time.Duration
 	duration      time.Duration
@@ -63,7 +65,10 @@ Ctrl-C or --duration ends the watch with a summary.`,
 		Example: `  procsnap watch
   procsnap watch --duration 1m --format jsonl
   procsnap watch --pid 812 --record /var/tmp/rec`,
-		RunE: func(c *cobra.Command, _ []string) error { return runWatch(c.Context(), g, o, io.Out) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.progress = io.Err
+			return runWatch(c.Context(), g, o, io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
@@ -122,7 +127,10 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 		return err
 	}
 	defer w.Close()
-	if err := w.Start(); err != nil {
+	stop := render.NewProgress(o.progress, "watch: reading the processes alive now").While()
+	err = w.Start()
+	stop()
+	if err != nil {
 		return err
 	}
 	var rec *recording
