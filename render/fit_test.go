@@ -95,3 +95,38 @@ func TestEveryViewFitsNarrowTerminals(t *testing.T) {
 		})
 	}
 }
+
+// TestTimelineClockOnTerminal: on a terminal, a log whose captures share one UTC day shows
+// times of day in its columns (a date would take 11 of 80 columns twice over) and names the
+// day in its last line; on a pipe, or across days, every time keeps its date.
+func TestTimelineClockOnTerminal(t *testing.T) {
+	r := sampleResult() // 2026-11-24 01:00:00 and 01:01:30
+	one := []Interval{{AFile: "a.yaml", BFile: "b.yaml", Result: *r}}
+	var b bytes.Buffer
+	if err := TimelineTable(&b, one, 2, TableOptions{Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if body := strings.Join(lines[:len(lines)-1], "\n"); !strings.Contains(body, "01:00:00.000 01:01:30.000 620") || strings.Contains(body, "2026-11-24") {
+		t.Errorf("the rows do not show times of day alone:\n%s", b.String())
+	}
+	if !strings.Contains(lines[len(lines)-1], "2026-11-24 01:00:00.000") {
+		t.Errorf("the last line does not name the day: %q", lines[len(lines)-1])
+	}
+	b.Reset()
+	if err := TimelineTable(&b, one, 2, TableOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "2026-11-24 01:00:00.000  2026-11-24 01:01:30.000  620") {
+		t.Errorf("on a pipe the rows lost their dates:\n%s", b.String())
+	}
+	two := *r
+	two.B.TakenAt = two.A.TakenAt.Add(24 * time.Hour)
+	b.Reset()
+	if err := TimelineTable(&b, []Interval{{Result: two}}, 2, TableOptions{Width: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "2026-11-25 01:00:00.000") {
+		t.Errorf("across two days the rows lost their dates:\n%s", b.String())
+	}
+}

@@ -30,6 +30,10 @@ type TableOptions struct {
 	// Height is the terminal's height in lines (0: unknown). With MaxPerKind, fewer findings
 	// of the capped kinds are listed when that keeps the summary on the first screen.
 	Height int
+
+	// clock shows a timeline's capture times as times of day (15:04:05.000): set on a terminal
+	// when every capture is of one UTC day, which the last line names.
+	clock bool
 }
 
 // CutMarker ends a cell that was cut to fit the terminal.
