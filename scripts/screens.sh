@@ -9,7 +9,8 @@
 # all along; it photographs the host again 5 s later (B), then runs `procsnap diff A B` and
 # `procsnap ps` in tmux panes of each size and checks the screens: no line is wider than the
 # pane (nothing wraps), the first screen holds the counts and every finding up to the detail
-# section, and names every staged daemon, reparented process and parent not reaping. The
+# section, and names every staged daemon, reparented process and parent not reaping; `log` of
+# the two captures opens the same way, and `tree -a` and `tree --sessions -a` do not wrap. The
 # screens are kept in $SCREENS (default bin/screens) for reading.
 # Installs tmux with apt-get when missing (root), else skips with exit 0 and says so.
 set -euo pipefail
@@ -66,7 +67,9 @@ for i in $(seq 1 "$nreparented"); do
 	for _ in $(seq 1 100); do [ -s "$tmp/reparented.$i" ] && break; sleep 0.1; done
 	reparented+=("$(cat "$tmp/reparented.$i")"); pids+=("${reparented[-1]}")
 done
-"$bin" take --no-stack -o "$tmp/a.yaml"
+# A and B are captures of a capture directory, for log too.
+"$bin" take --no-stack --dir "$tmp/caps"
+cp "$tmp"/caps/*.yaml "$tmp/a.yaml"
 for p in "${rparents[@]}"; do kill -9 "$p"; { wait "$p"; } 2>/dev/null || true; done
 # Daemons: setsid's shell backgrounds sleep and exits, so init adopts it without a terminal.
 daemons=()
@@ -86,7 +89,8 @@ for _ in $(seq 1 "$((population / 100 + 1))"); do sleep 300 & pids+=($!); done
 ( for _ in $(seq 1 100); do (sleep 0.01 &); sleep 0.04; done ) &
 pids+=($!)
 sleep 5
-"$bin" take --no-stack -o "$tmp/b.yaml"
+"$bin" take --no-stack --dir "$tmp/caps"
+cp "$(ls "$tmp"/caps/*.yaml | tail -1)" "$tmp/b.yaml"
 cp "$tmp/a.yaml" "$tmp/b.yaml" "$out/"   # kept to read the screens against
 
 # screen W H NAME CMD...: run CMD in a WxH tmux pane; save the first screen and every line.
@@ -104,9 +108,9 @@ screen() {
 	tmux -L "$sk" capture-pane -p -J -S - -E - | sed '/__done__/,$d' > "$out/$name.all"
 	tmux -L "$sk" kill-server 2>/dev/null || true
 	head -n "$h" "$out/$name.all" > "$out/$name.screen"
-	# awk counts bytes: count the cut marker (3 bytes) as the one column it takes.
-	sed 's/…/./g' "$out/$name.all" | awk -v w="$w" -v f="$name" 'length($0) > w && bad < 5 {
-		printf "screens: %s: line %d is %d columns wide\n", f, NR, length($0); bad++ } END { exit bad > 0 }' ||
+	# Characters, not bytes: "…", "→", "×" and the tree's lines each take one column.
+	perl -CSD -ne 'chomp; if (length($_) > '"$w"' && $bad < 5) {
+		printf "screens: %s: line %d is %d columns wide\n", "'"$name"'", $., length($_); $bad++ } END { exit($bad > 0) }' "$out/$name.all" ||
 		fail "$name wraps"
 }
 
@@ -142,6 +146,12 @@ for size in 80x24 200x50; do
 	check_first_screen "diff-$size" "$h"
 	screen "$w" "$h" "ps-$size" "$bin" ps
 	grep -q 'COMMAND' "$out/ps-$size.screen" || fail "ps-$size: no header"
+	# log opens as diff does; tree and tree --sessions with arguments must not wrap either.
+	screen "$w" "$h" "log-$size" "$bin" log "$tmp/caps"
+	grep -q 'events: ' "$out/log-$size.screen" && grep -q '^findings' "$out/log-$size.screen" ||
+		fail "log-$size: no counts or findings on the first screen"
+	screen "$w" "$h" "tree-$size" "$bin" tree -a
+	screen "$w" "$h" "sessions-$size" "$bin" tree --sessions -a
 done
 "$bin" diff "$tmp/a.yaml" "$tmp/b.yaml" > "$out/diff-pipe.txt"
 grep -q '…' "$out/diff-pipe.txt" && fail "diff on a pipe cut something"
