@@ -256,7 +256,6 @@ type section struct {
 	pre          []row    // fields written beside the type's, first
 	types        []string // the type, by its possible names
 	prefix       string
-	post         []row
 }
 
 var sections = []section{
@@ -278,8 +277,10 @@ var sections = []section{
 		},
 		intro: "Every event of every interval, one object per line: the interval's times and host, then the event's fields."},
 	{title: "tree --format json", types: []string{"render.Node"}, prefix: "roots[].",
+		pre: []row{{"roots", "array of object", "the processes without a parent in the view, by PID, each with its subtree"}},
 		intro: "`{\"roots\": [...]}`: the parent tree, each process with its children nested under `children`."},
 	{title: "tree --sessions --format json", types: []string{"render.Session"}, prefix: "sessions[].",
+		pre: []row{{"sessions", "array of object", "the sessions, by SID; the kernel's session 0 last"}},
 		intro: "`{\"sessions\": [...]}`: sessions, their process groups, and the parent tree of each group under `processes`."},
 	{title: "explain --format json (and yaml)", types: []string{"explain.Report"},
 		intro: "One object: the process's identity, standing, lineage, descriptors, children and, with captures, history."},
@@ -307,16 +308,14 @@ func write(out io.Writer, root string) error {
 	fmt.Fprintln(bw, "empty, zero or false. `ps --format json` keys are the column names (below). metrics writes the")
 	fmt.Fprintln(bw, "Prometheus text format, report HTML, and `--format ecs|ocsf` the ECS and OCSF schemas.")
 	for _, s := range sections {
-		d, err := ix.lookup(s.types...)
+		rows, err := s.rows(ix)
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.title, err)
+			return err
 		}
-		w := &walker{ix: ix}
-		w.structFields(s.prefix, d)
 		fmt.Fprintf(bw, "\n## %s\n\n%s\n\n", s.title, s.intro)
 		fmt.Fprintln(bw, "| field | type | meaning |")
 		fmt.Fprintln(bw, "|---|---|---|")
-		for _, r := range append(append(s.pre, w.rows...), s.post...) {
+		for _, r := range rows {
 			fmt.Fprintf(bw, "| `%s` | %s | %s |\n", r.path, r.typ, cell(r.meaning))
 		}
 	}
@@ -327,6 +326,18 @@ func write(out io.Writer, root string) error {
 		fmt.Fprintf(bw, "| `%s` | %s |\n", c.Name, c.Header)
 	}
 	return bw.Flush()
+}
+
+// rows are the documented fields of the section: those written beside the type's, then the
+// type's.
+func (s section) rows(ix index) ([]row, error) {
+	d, err := ix.lookup(s.types...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.title, err)
+	}
+	w := &walker{ix: ix}
+	w.structFields(s.prefix, d)
+	return append(append([]row(nil), s.pre...), w.rows...), nil
 }
 
 func cell(s string) string {
