@@ -40,12 +40,9 @@ func WriteSessionsWith(w io.Writer, sessions []*Session, st Style, o TreeOptions
 		writeTreeLine(bw, "", 0, st.paint(sgrBold, sessionTitle(s))+sessionDetails(s), o.Width)
 		for _, g := range s.Groups {
 			writeTreeLine(bw, "  ", 0, groupTitle(g, st), o.Width)
-			for _, m := range mergeChildren(g.Roots, ts) {
-				if m.count > 1 {
-					writeTreeLine(bw, "    ", 0, mergedLine(m, ts), o.Width)
-					continue
-				}
-				writeSubtree(bw, m.n, "    ", "    ", s.TTY, true, ts, 0)
+			// The group's roots are not merged: their parents, which their lines name, differ.
+			for _, r := range g.Roots {
+				writeSubtree(bw, r, "    ", "    ", s.TTY, true, ts, 0)
 			}
 		}
 	}
