@@ -35,8 +35,8 @@ func TestOutputsAreDocumented(t *testing.T) {
 	}
 	fd := 3
 	ev := watch.Event{Time: time.Unix(1, 0), UID: 1000, LifetimeNS: 5, Late: true, ChainHow: "seen", LateNS: 7,
-		Event: diff.Event{Kind: diff.KindStarted, PID: 10, StartTicks: 100, Comm: "sleep", PPID: 1, FD: &fd},
-		Chain: []watch.Ancestor{{PID: 1, StartTicks: 1, Comm: "init", Cmdline: []string{"init"}, Exited: true, Inferred: true}},
+		Event:    diff.Event{Kind: diff.KindStarted, PID: 10, StartTicks: 100, Comm: "sleep", PPID: 1, FD: &fd},
+		Chain:    []watch.Ancestor{{PID: 1, StartTicks: 1, Comm: "init", Cmdline: []string{"init"}, Exited: true, Inferred: true}},
 		Watching: &watch.Start{Processes: 3, CPU: 1, PinError: "x", InotifyDirs: []string{"/usr"}, InotifyError: "y"},
 	}
 	if err := pr.Events([]watch.Event{ev}); err != nil {
