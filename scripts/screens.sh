@@ -9,8 +9,8 @@
 # all along; it photographs the host again 5 s later (B), then runs `procsnap diff A B` and
 # `procsnap ps` in tmux panes of each size and checks the screens: no line is wider than the
 # pane (nothing wraps), the first screen holds the counts and every finding up to the detail
-# section, and names every staged daemon, reparented process and parent not reaping; `log` of
-# the two captures opens the same way, and `tree -a` and `tree --sessions -a` do not wrap. The
+# section, and names every staged daemon, reparented process and parent not reaping; so must
+# `log` of the two captures; `tree -a` and `tree --sessions -a` must not wrap. The
 # screens are kept in $SCREENS (default bin/screens) for reading.
 # Installs tmux with apt-get when missing (root), else skips with exit 0 and says so.
 set -euo pipefail
@@ -121,7 +121,7 @@ check_first_screen() {
 	grep -q '^findings' "$s" || fail "$name: no findings on the first screen"
 	# Everything before the detail section fits on the screen.
 	local detail
-	detail=$(grep -n '^events by process' "$out/$name.all" | head -1 | cut -d: -f1)
+	detail=$(grep -n '^events by process\|^events, oldest first' "$out/$name.all" | head -1 | cut -d: -f1)
 	[ -n "$detail" ] && [ "$detail" -le "$h" ] || fail "$name: the findings run past the first screen (detail at line ${detail:-none})"
 	# The summary, a packed list's wrapped lines joined to its first.
 	head -n "$((detail - 1))" "$s" |
@@ -136,7 +136,8 @@ check_first_screen() {
 
 # named KIND PID: PID is named as KIND in the summary of the screen being checked.
 named() {
-	grep -Eq "^$1 +$2 |^$1 \(.*[ :]$2( |,|$)" "$out/$name.summary" ||
+	# log's rows start with the capture's time ("16:00:49.880 daemonized 2271 …").
+	grep -Eq "^([0-9:.-]+ +)?$1 +$2 |^$1 \(.*[ :]$2( |,|$)" "$out/$name.summary" ||
 		fail "$name: $1 $2 is not on the first screen"
 }
 
@@ -148,8 +149,7 @@ for size in 80x24 200x50; do
 	grep -q 'COMMAND' "$out/ps-$size.screen" || fail "ps-$size: no header"
 	# log opens as diff does; tree and tree --sessions with arguments must not wrap either.
 	screen "$w" "$h" "log-$size" "$bin" log "$tmp/caps"
-	grep -q 'events: ' "$out/log-$size.screen" && grep -q '^findings' "$out/log-$size.screen" ||
-		fail "log-$size: no counts or findings on the first screen"
+	check_first_screen "log-$size" "$h"
 	screen "$w" "$h" "tree-$size" "$bin" tree -a
 	screen "$w" "$h" "sessions-$size" "$bin" tree --sessions -a
 done
