@@ -71,7 +71,8 @@ install: build
 install-check:
 	./scripts/install_check.sh
 
-# The first screens of diff, log and ps at 80x24 and 200x50 in tmux (installs tmux if missing).
+# The first screens of diff, log, ps and tree at 80x24 and 200x50 in tmux (installs tmux), on a
+# host of POPULATION (5000) idle processes with churn, daemons, reparented processes, zombies.
 screens: build
 	./scripts/screens.sh $(BIN)
 

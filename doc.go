@@ -16,6 +16,7 @@
 //	tooling:
 //	  scripts/genman        → cmd
 //	  scripts/gencodec      → internal/codegen
+//	  scripts/jsondoc       → render
 //	  internal/codegen      → -
 //	  bench/driver          → -
 //	  bench/watch           → -

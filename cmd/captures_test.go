@@ -107,6 +107,10 @@ func TestLsGolden(t *testing.T) {
 	if code != ExitOK || strings.Count(out, "\n") != 2 {
 		t.Errorf("ls --host db: exit %d\n%s", code, out)
 	}
+	code, out, _ = captureMain(t, "ls", dir, "--host", "db", "--no-headers", "-w")
+	if code != ExitOK || strings.Count(out, "\n") != 1 || strings.Contains(out, "TIME") {
+		t.Errorf("ls --no-headers: exit %d\n%s", code, out)
+	}
 }
 
 func TestLogGolden(t *testing.T) {

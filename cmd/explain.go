@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 
@@ -112,7 +113,7 @@ func runExplain(ctx context.Context, g *globalOptions, o *explainOptions, args [
 	if err != nil {
 		return err
 	}
-	return render.Explain(out, r, o.format)
+	return render.ExplainWidth(out, r, o.format, render.TermWidth(out, os.Getenv("COLUMNS")))
 }
 
 // explainTrail feeds the captures of dir (of s's host), oldest first, to a trail of key. A

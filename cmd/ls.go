@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"io"
+	"os"
 
 	"github.com/procsnap/procsnap/snapshot/capture"
 
@@ -12,11 +13,13 @@ import (
 )
 
 type lsOptions struct {
-	host string
+	host  string
+	table tableFlags
 }
 
 func (o *lsOptions) AddFlags(c *cobra.Command) {
 	c.Flags().StringVar(&o.host, "host", "", "list only the captures of `HOST`")
+	o.table.AddFlags(c.Flags())
 }
 
 func newLsCommand(io IO) *cobra.Command {
@@ -28,11 +31,15 @@ func newLsCommand(io IO) *cobra.Command {
 host, boot id, process and zombie counts, and file size. Only the header of each file is read,
 so ls is fast on large directories; a file whose header cannot be read is listed with the
 reason. Files not named like captures (and temporary files of captures in progress) are not
-listed.`,
+listed. On a terminal, lines are cut to its width with "…" ($COLUMNS overrides it); -w/--wide
+cuts nothing, and nothing is cut on a pipe or in a file.`,
 		Example: `  procsnap ls /var/lib/procsnap
   procsnap ls /var/lib/procsnap --host web-1`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error { return runLs(c.Context(), o, args[0], io.Out) },
+		RunE: func(c *cobra.Command, args []string) error {
+			o.table.columns = os.Getenv("COLUMNS")
+			return runLs(c.Context(), o, args[0], io.Out)
+		},
 	}
 	o.AddFlags(c)
 	return c
@@ -46,5 +53,5 @@ func runLs(_ context.Context, o *lsOptions, dir string, out io.Writer) error {
 	if o.host != "" {
 		cs = capture.FilterHost(cs, o.host)
 	}
-	return render.CaptureTable(out, capture.DescribeCaptures(cs))
+	return render.CaptureTable(out, capture.DescribeCaptures(cs), o.table.options(out))
 }

@@ -25,7 +25,7 @@ func (o *treeOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.sessions, "sessions", false, "group by session, then process group, then parent tree")
 	f.StringVar(&o.format, "format", "text", "text or json")
 	f.BoolVar(&o.kthreads, "kthreads", false, "show kernel threads (hidden by default, with a line saying how many)")
-	f.BoolVarP(&o.args, "arguments", "a", false, "show command-line arguments; identical sibling leaves merge as 4*[sleep 400] (pstree -a)")
+	f.BoolVarP(&o.args, "arguments", "a", false, "show command-line arguments; identical sibling subtrees merge as 4*[sleep 400] or 3*[bash S───sleep 9 S] (pstree -a)")
 	f.BoolVarP(&o.pids, "show-pids", "p", false, "never merge identical siblings, each keeps its PID (pstree -p; PIDs are always shown)")
 	f.BoolVarP(&o.table.wide, "wide", "w", false, "do not cut lines to the terminal's width")
 	o.view.AddFlags(c)
@@ -44,11 +44,13 @@ it without setsid: one snapshot cannot tell), kernel thread, N threads, N zombie
 parent not reaping), parent N missing (a root because its parent is not in the snapshot), ppid
 cycle broken here (the snapshot's ppid links formed a loop).
 
-As pstree: -a shows each process's arguments after its comm, and merges identical sibling leaves
-(same comm, arguments, state, markers, tty, threads; no children) into one line such as
-"4*[sleep 400]", which names no PID. PIDs are always shown, so -p is accepted as in pstree -p and,
-as there, turns merging off. On a terminal, lines are cut to its width with "…" ($COLUMNS
-overrides it); -w/--wide cuts nothing, and nothing is cut on a pipe or in a file.
+As pstree: -a shows each process's arguments after its comm, and merges identical sibling
+subtrees (same comm, arguments, state, markers, tty, threads, all the way down) into one line
+that names no PID: leaves as "4*[sleep 400] S", a process and its only kind of child as
+"3*[bash -c sleep 9 S───sleep 9 S]" (up to 8 processes a line; a parent of zombies always stands
+alone). PIDs are always shown, so -p is accepted as in pstree -p and, as there, turns merging
+off. On a terminal, lines are cut to its width with "…" ($COLUMNS overrides it); -w/--wide cuts
+nothing, and nothing is cut on a pipe or in a file. -a, -p and -w work with --sessions too.
 
 With --sessions, processes are grouped by session (its leader or "leader exited", its controlling
 tty and foreground group), then by process group (its leader or "leader gone", foreground, and
@@ -102,7 +104,7 @@ func runTree(ctx context.Context, g *globalOptions, o *treeOptions, args []strin
 	case o.sessions && o.format == "json":
 		return render.WriteSessionsJSON(out, render.BuildSessions(full, shown))
 	case o.sessions:
-		err = render.WriteSessions(out, render.BuildSessions(full, shown), st)
+		err = render.WriteSessionsWith(out, render.BuildSessions(full, shown), st, o.treeOptions(out))
 	case o.format == "json":
 		return render.WriteTreeJSON(out, shown)
 	default:
@@ -111,7 +113,7 @@ func runTree(ctx context.Context, g *globalOptions, o *treeOptions, args []strin
 	if err != nil {
 		return err
 	}
-	return render.WriteKthreadsHidden(out, hidden)
+	return render.WriteKthreadsHidden(out, hidden, o.treeOptions(out).Width)
 }
 
 // treeOptions maps -a, -p and -w onto the text tree's options: merging comes with -a, as the

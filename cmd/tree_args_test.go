@@ -98,3 +98,41 @@ func sleepChildren(pid int) []int {
 	}
 	return out
 }
+
+// TestTreeArgsMergesRealSubtrees starts a shell with 3 identical children `sh -c 'sleep 403; :'`,
+// each the parent of `sleep 403`: tree -a, and tree --sessions -a, merge the three subtrees into
+// one "3*[sh -c sleep 403; : S───sleep 403 S]" line, as pstree prints 3*[sh───sleep].
+func TestTreeArgsMergesRealSubtrees(t *testing.T) {
+	sh := exec.Command("sh", "-c", "for i in 1 2 3; do sh -c 'sleep 403; :' & done; wait")
+	sh.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-sh.Process.Pid, syscall.SIGKILL) // the whole group, by its PGID
+		_ = sh.Wait()
+	})
+	pid := strconv.Itoa(sh.Process.Pid)
+	want := "3*[sh -c sleep 403; : S───sleep 403 S]"
+	for _, args := range [][]string{{"tree", "-a", "--pid", pid}, {"tree", "--sessions", "-a", "--pid", pid}} {
+		var out string
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			code, o, stderr := run(t, args...)
+			if code != ExitOK {
+				t.Fatalf("%v: exit %d, stderr %q", args, code, stderr)
+			}
+			out = o
+			if strings.Contains(out, want) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond) // the sleeps are still starting
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%v does not merge the 3 subtrees into %q:\n%s", args, want, out)
+		}
+		_, out, _ = run(t, append(args, "-p")...)
+		if strings.Contains(out, "*[") || strings.Count(out, "sleep 403 S") != 3 {
+			t.Errorf("%v -p merged, or lacks the 3 sleeps:\n%s", args, out)
+		}
+	}
+}

@@ -18,6 +18,8 @@ import (
 )
 
 type watchOptions struct {
+	// progress is stderr: the first scan shows progress there when it is a terminal.
+	progress      io.Writer
 	interval      time.Duration
 	rescan        time.Duration
 	duration      time.Duration
@@ -69,6 +71,7 @@ Ctrl-C or --duration ends the watch with a summary.`,
 			if note := proc.HidepidNote(g.procRoot); note != "" {
 				fmt.Fprintf(c.ErrOrStderr(), "note: %s; watch does not see them\n", note)
 			}
+			o.progress = io.Err
 			return runWatch(c.Context(), g, o, io.Out)
 		},
 	}
@@ -129,7 +132,10 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 		return err
 	}
 	defer w.Close()
-	if err := w.Start(); err != nil {
+	stop := render.NewProgress(o.progress, "watch: reading the processes alive now").While()
+	err = w.Start()
+	stop()
+	if err != nil {
 		return err
 	}
 	var rec *recording

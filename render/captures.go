@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/procsnap/procsnap/snapshot/capture"
 )
@@ -32,12 +31,10 @@ func Retention(w io.Writer, pruned []capture.Pruned, future int) error {
 }
 
 // CaptureTable prints captures as a table, oldest first: capture time (UTC, from the name),
-// host, boot id (first 8 characters), process and zombie counts, file size and name. A capture
-// whose header cannot be read shows "?" counts and the reason.
-func CaptureTable(w io.Writer, infos []capture.CaptureInfo) error {
-	bw := bufio.NewWriter(w)
-	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME (UTC)\tHOST\tBOOT\tPROCS\tZOMBIES\tSIZE\tFILE")
+// host, boot id (first 8 characters), process and zombie counts, file size and name, cut to
+// o.Width. A capture whose header cannot be read shows "?" counts and the reason.
+func CaptureTable(w io.Writer, infos []capture.CaptureInfo, o TableOptions) error {
+	rows := make([][]string, 0, len(infos))
 	for _, c := range infos {
 		procs, zombies, boot := "?", "?", "?"
 		name := c.Name
@@ -48,13 +45,10 @@ func CaptureTable(w io.Writer, infos []capture.CaptureInfo) error {
 		} else {
 			name += "  (unreadable: " + c.Err.Error() + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Time.UTC().Format("2006-01-02 15:04:05.000"),
-			c.Host, boot, procs, zombies, Size(c.Size), name)
+		rows = append(rows, []string{c.Time.UTC().Format("2006-01-02 15:04:05.000"),
+			c.Host, boot, procs, zombies, Size(c.Size), name})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return plainTable(w, []string{"TIME (UTC)", "HOST", "BOOT", "PROCS", "ZOMBIES", "SIZE", "FILE"}, rows, o)
 }
 
 func shortID(id string) string {

@@ -19,13 +19,26 @@ var ExplainFormats = []string{"text", FormatJSON, FormatYAML}
 // pageWidth is the width of the explain page: an 80-column terminal.
 const pageWidth = 80
 
+// minPageWidth is the narrowest page ExplainWidth wraps to: the labels take 14 columns.
+const minPageWidth = 30
+
 // Explain writes r to w as an 80-column page ("text"), or as JSON or YAML.
 func Explain(w io.Writer, r *explain.Report, format string) error {
+	return ExplainWidth(w, r, format, pageWidth)
+}
+
+// ExplainWidth writes r as Explain does, the text page wrapped to width columns: a terminal
+// narrower than 80 columns (at least minPageWidth; 0 or wider: 80).
+func ExplainWidth(w io.Writer, r *explain.Report, format string, width int) error {
+	if width <= 0 || width > pageWidth {
+		width = pageWidth
+	}
+	width = max(width, minPageWidth)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var err error
 	switch format {
 	case "text", "":
-		err = explainPage(bw, r)
+		err = explainPage(bw, r, width)
 	case FormatJSON:
 		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
@@ -47,8 +60,9 @@ func Explain(w io.Writer, r *explain.Report, format string) error {
 
 // page writes labelled, wrapped lines; the first write error sticks.
 type page struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	width int
 }
 
 func (pg *page) printf(format string, args ...any) {
@@ -66,7 +80,7 @@ func (pg *page) field(label, value string) {
 	if strings.HasPrefix(value, "- ") {
 		indent += 2 // a list item hangs under its text
 	}
-	lines := wrap(clean(value), pageWidth-indent)
+	lines := wrap(clean(value), pg.width-indent)
 	for i, l := range lines {
 		if i == 0 {
 			pg.printf("  %-11s %s\n", label, l)
@@ -119,8 +133,8 @@ func ago(d time.Duration) string {
 	return fmt.Sprintf("%dd%02dh", int(d.Hours())/24, int(d.Hours())%24)
 }
 
-func explainPage(w io.Writer, r *explain.Report) error {
-	pg := &page{w: w}
+func explainPage(w io.Writer, r *explain.Report, width int) error {
+	pg := &page{w: w, width: width}
 	src := "live"
 	if !r.Source.Live {
 		src = "snapshot " + r.Source.File
@@ -133,7 +147,7 @@ func explainPage(w io.Writer, r *explain.Report) error {
 	}
 	pg.printf("procsnap explain %d (%s)\n", r.Identity.PID, clean(r.Identity.Comm))
 	for _, l := range wrap(clean(fmt.Sprintf("%s on %s at %s", src, r.Source.Hostname,
-		r.Source.TakenAt.UTC().Format("2006-01-02 15:04:05Z"))), pageWidth) {
+		r.Source.TakenAt.UTC().Format("2006-01-02 15:04:05Z"))), pg.width) {
 		pg.printf("%s\n", l)
 	}
 	if r.Source.TakerUID != 0 {

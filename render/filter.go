@@ -127,11 +127,16 @@ func (f *Forest) Kthreads() int {
 	return n
 }
 
-// WriteKthreadsHidden writes the line saying how many kernel threads a view left out.
-func WriteKthreadsHidden(w io.Writer, n int) error {
+// WriteKthreadsHidden writes the line saying how many kernel threads a view left out, cut to
+// width (0: whole).
+func WriteKthreadsHidden(w io.Writer, n, width int) error {
 	if n == 0 {
 		return nil
 	}
-	_, err := fmt.Fprintf(w, "(%s hidden; --kthreads shows them)\n", plural(n, "kernel thread", "kernel threads"))
+	line := fmt.Sprintf("(%s hidden; --kthreads shows them)", plural(n, "kernel thread", "kernel threads"))
+	if width > 0 {
+		line = cut(line, width)
+	}
+	_, err := fmt.Fprintln(w, line)
 	return err
 }

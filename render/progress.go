@@ -58,3 +58,37 @@ func (p *Progress) Done() {
 		p.shown = false
 	}
 }
+
+// While shows "what… 1.2s" on the terminal, updated as the time runs, for work whose size is
+// not known beforehand (watch's first scan), until stop is called; stop clears the line. As
+// Update, it shows nothing for progressDelay, and nothing at all off a terminal.
+func (p *Progress) While() (stop func()) {
+	if p == nil || !p.on {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				if el := now.Sub(p.start); el >= progressDelay {
+					p.mu.Lock()
+					p.shown = true
+					fmt.Fprintf(p.w, "\r\x1b[K%s… %.1fs", p.what, el.Seconds())
+					p.mu.Unlock()
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		p.Done()
+	}
+}

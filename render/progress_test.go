@@ -69,3 +69,45 @@ func TestProgressOnlyOnTerminal(t *testing.T) {
 		t.Errorf("terminal got %q, want the progress line then its clearing", got.String())
 	}
 }
+
+// TestProgressWhile: work of unknown size (watch's first scan) shows the time it has run on a
+// terminal, and clears it when stopped; on a pipe it writes nothing.
+func TestProgressWhile(t *testing.T) {
+	var pipe bytes.Buffer
+	p := NewProgress(&pipe, "watch: reading")
+	p.start = time.Now().Add(-time.Second)
+	stop := p.While()
+	time.Sleep(3 * progressEvery)
+	stop()
+	if pipe.Len() != 0 {
+		t.Errorf("progress on a non-terminal wrote %q", pipe.String())
+	}
+
+	master, slave := openPTYPair(t)
+	p = NewProgress(slave, "watch: reading")
+	p.start = time.Now().Add(-time.Second)
+	stop = p.While()
+	if err := master.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 256)
+	var got strings.Builder
+	for !strings.Contains(got.String(), "s") {
+		n, err := master.Read(buf)
+		if err != nil {
+			t.Fatalf("read %q so far: %v", got.String(), err)
+		}
+		got.Write(buf[:n])
+	}
+	stop()
+	for !strings.HasSuffix(got.String(), "s\r\x1b[K") {
+		n, err := master.Read(buf)
+		if err != nil {
+			t.Fatalf("read %q so far: %v", got.String(), err)
+		}
+		got.Write(buf[:n])
+	}
+	if !strings.HasPrefix(got.String(), "\r\x1b[Kwatch: reading… 1.") {
+		t.Errorf("terminal got %q, want the elapsed time then its clearing", got.String())
+	}
+}

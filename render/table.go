@@ -27,6 +27,10 @@ type TableOptions struct {
 	// Height is the terminal's height in lines (0: unknown). With MaxPerKind, fewer findings
 	// of the capped kinds are listed when that keeps the summary on the first screen.
 	Height int
+
+	// clock shows a timeline's capture times as times of day (15:04:05.000): set on a terminal
+	// when every capture is of one UTC day, which the last line names.
+	clock bool
 }
 
 // CutMarker ends a cell that was cut to fit the terminal.
@@ -194,7 +198,13 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 				line = append(line, strings.Repeat(" ", colw[i]-displayWidth(c)+gap)...)
 			}
 		}
-		bw.Write(bytes.TrimRight(line, " "))
+		line = bytes.TrimRight(line, " ")
+		if o.Width > 0 && displayWidth(string(line)) > o.Width {
+			// Even at their least the columns are wider than the terminal (ps's twelve on 40
+			// columns): cut the line, as ps does, rather than let it wrap.
+			line = []byte(cut(string(line), o.Width))
+		}
+		bw.Write(line)
 		if err := bw.WriteByte('\n'); err != nil {
 			return err
 		}

@@ -70,12 +70,13 @@ func TimelineTable(w io.Writer, ivs []timeline.Interval, captures int, o TableOp
 }
 
 func timelineTable(w io.Writer, ivs []timeline.Interval, captures int, o TableOptions) error {
-	notes := timelineNotes(w, ivs, o.Width)
+	o.clock = o.Width > 0 && oneDay(ivs)
+	notes := timelineNotes(w, ivs, o)
 	var events []diff.Event
 	var spans [][2]string
 	for i := range ivs {
 		iv := &ivs[i]
-		since, by := logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt)
+		since, by := o.stamp(iv.A.TakenAt), o.stamp(iv.B.TakenAt)
 		for _, e := range iv.Events {
 			events = append(events, e)
 			spans = append(spans, [2]string{since, by})
@@ -97,8 +98,8 @@ func timelineTable(w io.Writer, ivs []timeline.Interval, captures int, o TableOp
 	if len(ivs) > 0 {
 		period = fmt.Sprintf(", %s to %s", logStamp(ivs[0].A.TakenAt), logStamp(ivs[len(ivs)-1].B.TakenAt))
 	}
-	_, err := fmt.Fprintf(w, "%d events in %d intervals between %d captures%s\n", len(events), len(ivs), captures, period)
-	return err
+	writeCut(w, fmt.Sprintf("%d events in %d intervals between %d captures%s", len(events), len(ivs), captures, period), o.Width)
+	return nil
 }
 
 // TimelineFindings summarises each interval (diff.Summarize) and merges the summaries: the
@@ -146,7 +147,8 @@ func mergeTimed(fs []timedFinding, add []diff.Finding, by time.Time) []timedFind
 
 // timelineNotes prints each distinct note once: with its interval when it concerns one, with a
 // count when it recurs (such as --no-fds on every capture).
-func timelineNotes(w io.Writer, ivs []timeline.Interval, width int) int {
+func timelineNotes(w io.Writer, ivs []timeline.Interval, o TableOptions) int {
+	width := o.Width
 	lines := 0
 	count := map[string]int{}
 	for _, iv := range ivs {
@@ -158,7 +160,7 @@ func timelineNotes(w io.Writer, ivs []timeline.Interval, width int) int {
 		for _, n := range iv.Notes {
 			switch c := count[n]; {
 			case c == 1:
-				writeCut(w, fmt.Sprintf("note: %s → %s: %s", logStamp(iv.A.TakenAt), logStamp(iv.B.TakenAt), n), width)
+				writeCut(w, fmt.Sprintf("note: %s → %s: %s", o.stamp(iv.A.TakenAt), o.stamp(iv.B.TakenAt), n), width)
 				lines++
 			case c > 1:
 				writeCut(w, fmt.Sprintf("note: in %d intervals: %s", c, n), width)
@@ -189,3 +191,27 @@ func timelineJSONL(w io.Writer, ivs []timeline.Interval) error {
 }
 
 func logStamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000") }
+
+// stamp is a capture time in a timeline's table: logStamp, or the time of day alone (o.clock).
+func (o TableOptions) stamp(t time.Time) string {
+	if o.clock {
+		return t.UTC().Format("15:04:05.000")
+	}
+	return logStamp(t)
+}
+
+// oneDay reports whether every capture of ivs was taken on one UTC day.
+func oneDay(ivs []timeline.Interval) bool {
+	if len(ivs) == 0 {
+		return false
+	}
+	y, m, d := ivs[0].A.TakenAt.UTC().Date()
+	for _, iv := range ivs {
+		for _, t := range []time.Time{iv.A.TakenAt, iv.B.TakenAt} {
+			if y2, m2, d2 := t.UTC().Date(); y2 != y || m2 != m || d2 != d {
+				return false
+			}
+		}
+	}
+	return true
+}

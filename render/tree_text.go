@@ -18,8 +18,9 @@ func WriteTree(w io.Writer, f *Forest, st Style) error {
 // sibling leaves merged, lines cut to o.Width.
 func WriteTreeWith(w io.Writer, f *Forest, st Style, o TreeOptions) error {
 	bw := bufio.NewWriter(w)
+	ts := newTreeStyle(st, o)
 	for _, r := range f.Roots {
-		writeSubtree(bw, r, "", "", "", false, treeStyle{st, o}, 0)
+		writeSubtree(bw, r, "", "", "", false, ts, 0)
 	}
 	return bw.Flush()
 }
@@ -27,13 +28,21 @@ func WriteTreeWith(w io.Writer, f *Forest, st Style, o TreeOptions) error {
 // WriteSessions writes the session view: a header per session, a header per process group,
 // then the parent tree of the group's shown members.
 func WriteSessions(w io.Writer, sessions []*Session, st Style) error {
+	return WriteSessionsWith(w, sessions, st, TreeOptions{})
+}
+
+// WriteSessionsWith writes the session view as WriteSessions does, shaped by o as the tree is:
+// arguments, identical siblings merged, every line (headers too) cut to o.Width.
+func WriteSessionsWith(w io.Writer, sessions []*Session, st Style, o TreeOptions) error {
 	bw := bufio.NewWriter(w)
+	ts := newTreeStyle(st, o)
 	for _, s := range sessions {
-		bw.WriteString(st.paint(sgrBold, sessionTitle(s)) + sessionDetails(s) + "\n")
+		writeTreeLine(bw, "", 0, st.paint(sgrBold, sessionTitle(s))+sessionDetails(s), o.Width)
 		for _, g := range s.Groups {
-			bw.WriteString("  " + groupTitle(g, st) + "\n")
+			writeTreeLine(bw, "  ", 0, groupTitle(g, st), o.Width)
+			// The group's roots are not merged: their parents, which their lines name, differ.
 			for _, r := range g.Roots {
-				writeSubtree(bw, r, "    ", "    ", s.TTY, true, treeStyle{st: st}, 0)
+				writeSubtree(bw, r, "    ", "    ", s.TTY, true, ts, 0)
 			}
 		}
 	}
@@ -100,7 +109,7 @@ const MaxTreeIndent = 64
 // sits in another group. depth is n's depth below the root.
 func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGroup bool, ts treeStyle, depth int) {
 	writeTreeLine(bw, first, depth, nodeLine(n, ttyAbove, inGroup, ts), ts.o.Width)
-	kids := mergeChildren(n.Children, ts.o)
+	kids := mergeChildren(n.Children, ts)
 	for i, m := range kids {
 		branch, next := "├── ", "│   "
 		if i == len(kids)-1 {
@@ -110,7 +119,7 @@ func writeSubtree(bw *bufio.Writer, n *Node, first, rest, ttyAbove string, inGro
 			next = "" // the indentation stops growing here
 		}
 		if m.count > 1 {
-			writeTreeLine(bw, rest+branch, depth+1, mergedLine(m.n, m.count, ts.o), ts.o.Width)
+			writeTreeLine(bw, rest+branch, depth+1, mergedLine(m, ts), ts.o.Width)
 			continue
 		}
 		writeSubtree(bw, m.n, rest+branch, rest+next, n.TTY, false, ts, depth+1)

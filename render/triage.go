@@ -140,7 +140,7 @@ func findingRows(fs []diff.Finding, times []time.Time, o TableOptions) [][]strin
 	for i, f := range fs {
 		row := []string{f.Kind, strconv.Itoa(f.PID), commandText(f.Cmdline, f.Comm, o.Width), f.Detail}
 		if times != nil {
-			row = append([]string{logStamp(times[i])}, row...)
+			row = append([]string{o.stamp(times[i])}, row...)
 		}
 		rows[i] = row
 	}
