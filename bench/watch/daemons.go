@@ -38,10 +38,28 @@ var daemons = []daemon{
 		b, _ := os.ReadFile(tmp + ".pid")
 		return atoiOr0(strings.TrimSpace(string(b)))
 	}},
-	{name: "setsid -f", bin: "setsid", script: "setsid -f sh -c 'echo $$ > TMP.pid; exec sleep 600'", pid: func(tmp string, _ []byte) int {
+	{name: "screen", bin: "screen", script: "rm -rf TMP.screen; mkdir -m 700 TMP.screen; SCREENDIR=TMP.screen screen -dmS psm sleep 600", pid: func(tmp string, _ []byte) int {
+		c := exec.Command("screen", "-ls")
+		c.Env = append(os.Environ(), "SCREENDIR="+tmp+".screen")
+		b, _ := c.Output() // screen -ls exits 1 even when it lists sessions
+		m := regexp.MustCompile(`(\d+)\.psm`).FindSubmatch(b)
+		if m == nil {
+			return 0
+		}
+		return atoiOr0(string(m[1]))
+	}},
+	{name: "redis-server", bin: "redis-server", script: "rm -f TMP.pid; redis-server --daemonize yes --port 0 --unixsocket TMP.sock --pidfile TMP.pid --dir /tmp --save '' --appendonly no --logfile TMP.log", pid: pidFile},
+	{name: "memcached -d", bin: "memcached", script: "rm -f TMP.pid TMP.sock; memcached -d -u root -s TMP.sock -P TMP.pid", pid: pidFile},
+	{name: "setsid -f", bin: "setsid", script: "rm -f TMP.pid; setsid -f sh -c 'echo $$ > TMP.pid; exec sleep 600'", pid: func(tmp string, _ []byte) int {
 		b, _ := os.ReadFile(tmp + ".pid")
 		return atoiOr0(strings.TrimSpace(string(b)))
 	}},
+}
+
+// pidFile reads the PID file TMP.pid a daemon wrote.
+func pidFile(tmp string, _ []byte) int {
+	b, _ := os.ReadFile(tmp + ".pid")
+	return atoiOr0(strings.TrimSpace(string(b)))
 }
 
 // daemonRun starts each installed daemon from a shell while procsnap watches, and says for each
