@@ -26,24 +26,24 @@ exit 0`
 // exactRun runs the spawner and the watch alone in a PID namespace of their own (root only)
 // and returns what the watch reported missed and created beside the truth: the spawner's
 // processes no event names.
-func exactRun(t tool, spawner string, count int, gap time.Duration, dir, label string) (rep, created, truth, total int64, err error) {
+func exactRun(t tool, spawner string, count int, gap time.Duration, dir, label string) (rates []float64, rep, created, truth, total int64, err error) {
 	out := filepath.Join(dir, "exact-"+label+".out")
 	spawned := filepath.Join(dir, "exact-"+label+".spawned")
 	args := append([]string{"--pid", "--fork", "--mount-proc", "sh", "-c", exactScript, "sh",
 		out, spawned, spawner, strconv.Itoa(count), strconv.Itoa(int(gap.Microseconds()))}, t.argv...)
 	if b, err := exec.Command("unshare", args...).CombinedOutput(); err != nil {
-		return 0, 0, 0, 0, fmt.Errorf("unshare: %w: %s", err, b)
+		return nil, 0, 0, 0, 0, fmt.Errorf("unshare: %w: %s", err, b)
 	}
 	o, err := os.ReadFile(out)
 	if err != nil {
-		return 0, 0, 0, 0, err
+		return nil, 0, 0, 0, 0, err
 	}
 	s, err := os.ReadFile(spawned)
 	if err != nil {
-		return 0, 0, 0, 0, err
+		return nil, 0, 0, 0, 0, err
 	}
 	rep, created, truth, total = missedReport(o, s)
-	return rep, created, truth, total, nil
+	return caughtRates(t, o, s), rep, created, truth, total, nil
 }
 
 // exactRuns reports the missed count against the truth, quiet and loaded (busy loops outside
@@ -59,7 +59,7 @@ func exactRuns(t tool, spawner, static string, count int, gap time.Duration, run
 		defer rm()
 		vs = append(vs, variant{"quiet static /tmp", p, false}, variant{"loaded static /tmp", p, true})
 	}
-	fmt.Printf("\nmissed count in a PID namespace of the watch and the spawner alone (%d per bucket): reported vs truth\n", count)
+	fmt.Printf("\nin a PID namespace of the watch and the spawner alone (%d per bucket): caught %% per bucket %v µs, missed reported vs truth\n", count, buckets)
 	for i, v := range vs {
 		for r := range runs {
 			var end func()
@@ -67,7 +67,7 @@ func exactRuns(t tool, spawner, static string, count int, gap time.Duration, run
 				end = busyLoops()
 			}
 			la := loadavg()
-			rep, created, truth, total, err := exactRun(t, v.spawner, count, gap, dir, fmt.Sprintf("%d-%d", i, r))
+			rates, rep, created, truth, total, err := exactRun(t, v.spawner, count, gap, dir, fmt.Sprintf("%d-%d", i, r))
 			if end != nil {
 				end()
 			}
@@ -75,8 +75,8 @@ func exactRuns(t tool, spawner, static string, count int, gap time.Duration, run
 				fmt.Printf("  %-19s run %d: %v\n", v.label, r, err)
 				continue
 			}
-			fmt.Printf("  %-19s run %d (load %s): missed reported %d of %d created; spawner's not seen %d of %d; off by %d (%.2f%% of created)\n",
-				v.label, r, la, rep, created, truth, total, rep-truth, 100*float64(rep-truth)/float64(max(created, 1)))
+			fmt.Printf("  %-19s run %d (load %s): caught %% %s | missed reported %d of %d created; spawner's not seen %d of %d; off by %d (%.2f%% of created)\n",
+				v.label, r, la, list(rates), rep, created, truth, total, rep-truth, 100*float64(rep-truth)/float64(max(created, 1)))
 		}
 	}
 }

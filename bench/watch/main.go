@@ -185,6 +185,11 @@ func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, labe
 	if err != nil {
 		fail(err)
 	}
+	return caughtRates(t, b, spawned), b, spawned
+}
+
+// caughtRates is the caught share per bucket: the spawner's PIDs seen with their marker.
+func caughtRates(t tool, b, spawned []byte) []float64 {
 	seen := t.caught(b)
 	hits := map[int]int{}
 	total := map[int]int{}
@@ -207,7 +212,7 @@ func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, labe
 			rates[i] = 100 * float64(hits[b]) / float64(total[b])
 		}
 	}
-	return rates, b, spawned
+	return rates
 }
 
 // cpuRun measures the tool's CPU (cpuNS) over window, after setup.
