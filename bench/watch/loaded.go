@@ -113,7 +113,7 @@ func atoiOr0(s string) int {
 // extraRuns are the additions: catch runs quiet and loaded (one busy loop per CPU),
 // with the dynamic spawner and the static one run from /tmp, each with the missed count
 // procsnap reported beside the truth; and the launch chains of real daemons, quiet and loaded.
-func extraRuns(t tool, spawner, static string, loaded, withDaemons bool, count int, gap time.Duration, runs int, dir string) {
+func extraRuns(t tool, spawner, static string, loaded, catch, withDaemons bool, count int, gap time.Duration, runs int, dir string) {
 	type variant struct {
 		label, spawner string
 		load           bool
@@ -128,6 +128,9 @@ func extraRuns(t tool, spawner, static string, loaded, withDaemons bool, count i
 		for _, v := range slices.Clone(vs) {
 			vs = append(vs, variant{strings.Replace(v.label, "quiet", "loaded", 1), v.spawner, true})
 		}
+	}
+	if !catch {
+		vs = nil
 	}
 	fmt.Printf("\n%s catch runs (%d per bucket; %d runs each): caught %% per bucket; missed reported vs the truth\n", t.name, count, runs)
 	for i, v := range vs {

@@ -49,6 +49,9 @@ func main() {
 	loaded := flag.Bool("loaded", false, "also run the catch runs and the daemons with one busy loop per CPU")
 	noCPU := flag.Bool("no-cpu", false, "skip the CPU measurements")
 	withDaemons := flag.Bool("daemons", false, "start real daemons from a shell and report their launch chains")
+	only := flag.String("only", "", "run only these parts, comma-separated: extra (catch runs quiet and loaded, with -static),\n"+
+		"daemons, exact (missed count against the truth in a PID namespace; root), cpu10k (CPU with 10,000 idle\n"+
+		"processes in a PID namespace; root), main (catch and CPU runs of every tool)")
 	flag.Parse()
 
 	dir := *work
@@ -69,12 +72,28 @@ func main() {
 	fmt.Printf("host: %d CPUs, load average %s, %d processes; medians of %d runs\n",
 		numCPU(), loadavg(), countProcs(), *runs)
 
+	want := func(part string) bool { return *only == "" || slices.Contains(strings.Split(*only, ","), part) }
 	for _, t := range tools {
 		if *churnOnly {
 			break
 		}
 		if t.name == "procsnap" {
-			extraRuns(t, *spawner, *static, *loaded, *withDaemons, *count, *gap, *runs, dir)
+			extraRuns(t, *spawner, *static, *loaded, want("extra"), *withDaemons && want("daemons"), *count, *gap, *runs, dir)
+			if *isolate && want("exact") {
+				exactRuns(t, *spawner, *static, *count, *gap, *runs, dir)
+			}
+			if *isolate && want("cpu10k") {
+				var v []float64
+				for range *runs {
+					la := loadavg()
+					v = append(v, must(cpuIsolated(t, *spawner, 10000, dir, *window)))
+					fmt.Printf("  CPU with 10,000 idle processes, own PID namespace: %.2f%% of a core (load %s)\n", v[len(v)-1], la)
+				}
+				fmt.Printf("  CPU with 10,000 idle processes: median %.2f%% of a core\n", median(v))
+			}
+		}
+		if !want("main") {
+			continue
 		}
 		var rates [][]float64
 		var idle, loaded, nsIdle, nsLoaded []float64
@@ -166,6 +185,11 @@ func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, labe
 	if err != nil {
 		fail(err)
 	}
+	return caughtRates(t, b, spawned), b, spawned
+}
+
+// caughtRates is the caught share per bucket: the spawner's PIDs seen with their marker.
+func caughtRates(t tool, b, spawned []byte) []float64 {
 	seen := t.caught(b)
 	hits := map[int]int{}
 	total := map[int]int{}
@@ -188,7 +212,7 @@ func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, labe
 			rates[i] = 100 * float64(hits[b]) / float64(total[b])
 		}
 	}
-	return rates, b, spawned
+	return rates
 }
 
 // cpuRun measures the tool's CPU (cpuNS) over window, after setup.

@@ -149,7 +149,10 @@ func (w *Watcher) creatorEvidence(p, c *proc, between []*proc, nMissed int, cg [
 	if anc := w.livingAncestor(c); anc != nil && cg != nil {
 		acg := readCgroup(w.opts.Root, anc.key.PID)
 		switch {
-		case acg == nil:
+		case acg == nil || (rootCgroup(acg) && !rootCgroup(cg)):
+			// Unreadable, or the root in every hierarchy while the daemon's is not: a task
+			// in the middle of its exit shows the root (measured: a launcher's shell read
+			// while exiting, a few ms before its exit was seen), which says nothing.
 		case !bytes.Equal(acg, cg):
 			return ""
 		case anc == c:
@@ -208,6 +211,16 @@ func readCgroup(root string, pid int) []byte {
 		return nil
 	}
 	return b
+}
+
+// rootCgroup reports whether a /proc/PID/cgroup reading names the root of every hierarchy.
+func rootCgroup(b []byte) bool {
+	for _, l := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		if !bytes.HasSuffix(l, []byte(":/")) {
+			return false
+		}
+	}
+	return true
 }
 
 // chainHow says how p's first link was established.

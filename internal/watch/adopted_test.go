@@ -101,3 +101,41 @@ func TestInferCreator(t *testing.T) {
 		})
 	}
 }
+
+// TestInferCreatorCgroup: a launcher in another cgroup than the daemon is ruled out, but one
+// that reads as the root of every hierarchy while the daemon's does not is not: a task in the
+// middle of its exit reads so (a launcher's shell, on a live host, a few ms before its exit
+// was seen, made 2 of 5 setsid -f daemons "creator unknown").
+func TestInferCreatorCgroup(t *testing.T) {
+	for _, tc := range []struct {
+		name, launcher, how string
+	}{
+		{"same cgroup", "1:cpu:/\n0::/user/a\n", "inferred: creator 500"},
+		{"another cgroup", "1:cpu:/\n0::/user/b\n", "unknown"},
+		{"root while exiting", "1:cpu:/\n0::/\n", "inferred: creator 500"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			fakeProc(t, root, 1, 0, "init", "init")
+			w := startFake(t, root, Options{})
+			fakeDaemon(t, root, 500, 400, 1, "launcher", "--daemonize")
+			writeFile(t, filepath.Join(root, "500", "cgroup"), tc.launcher)
+			setLastPID(t, root, 500)
+			tick(t, w)
+			fakeDaemon(t, root, 502, 1, 501, "daemon", "--foreground")
+			writeFile(t, filepath.Join(root, "502", "cgroup"), "1:cpu:/\n0::/user/a\n")
+			setLastPID(t, root, 502)
+			w.out = nil
+			tick(t, w)
+			for _, e := range w.out {
+				if e.PID == 502 && e.Kind == KindDaemonized {
+					if !strings.HasPrefix(e.ChainHow, tc.how) {
+						t.Errorf("chain_how %q, want %q...", e.ChainHow, tc.how)
+					}
+					return
+				}
+			}
+			t.Fatalf("no daemonized event for 502: %+v", w.out)
+		})
+	}
+}

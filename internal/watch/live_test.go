@@ -157,7 +157,8 @@ func marker(t testing.TB) string {
 // orphaned, found by PID in /proc.
 func killByCmdline(t testing.TB, arg string) {
 	t.Helper()
-	pids, err := listPIDs("/proc")
+	var buf []byte
+	pids, err := listPIDs("/proc", &buf, nil)
 	if err != nil {
 		t.Error(err)
 		return

@@ -2,10 +2,10 @@ package watch
 
 import (
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -17,10 +17,11 @@ import (
 func (w *Watcher) rescan(now time.Time, initial bool) error {
 	w.stats.Rescans++
 	w.nextRescan = now.Add(w.opts.Rescan)
-	pids, err := listPIDs(w.opts.Root)
+	pids, err := listPIDs(w.opts.Root, &w.direntBuf, w.pids)
 	if err != nil {
 		return err
 	}
+	w.pids = pids
 	how := byRescan
 	if initial {
 		how = atStart
@@ -136,23 +137,59 @@ func (w *Watcher) prune(now time.Time) {
 	w.exited = keep
 }
 
-// listPIDs lists the numeric entries of the proc root.
-func listPIDs(root string) ([]int, error) {
-	f, err := os.Open(root)
+// listPIDs lists the numeric entries of the proc root into buf (reused: a rescan of a host of
+// 10,000 processes allocates nothing), sorted. It reads the directory with getdents64 and parses
+// the names in place: Readdirnames made a string per entry, every second.
+func listPIDs(root string, buf *[]byte, pids []int) ([]int, error) {
+	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", snapshot.ErrProcUnreadable, err)
+		return nil, fmt.Errorf("%w: %s: %w", snapshot.ErrProcUnreadable, root, err)
 	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil, fmt.Errorf("%w: listing %s: %w", snapshot.ErrProcUnreadable, root, err)
+	defer unix.Close(fd)
+	if len(*buf) < 64<<10 {
+		*buf = make([]byte, 64<<10)
 	}
-	pids := make([]int, 0, len(names))
-	for _, n := range names {
-		if pid, err := strconv.Atoi(n); err == nil && pid > 0 {
-			pids = append(pids, pid)
+	pids = pids[:0]
+	for {
+		n, err := unix.Getdents(fd, *buf)
+		if err == unix.EINTR {
+			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: listing %s: %w", snapshot.ErrProcUnreadable, root, err)
+		}
+		if n <= 0 {
+			break
+		}
+		pids = appendDirentPIDs(pids, (*buf)[:n])
 	}
 	slices.Sort(pids)
 	return pids, nil
+}
+
+// appendDirentPIDs appends the names of the linux_dirent64 records in b that are positive
+// decimal numbers (reclen at offset 16, the NUL-terminated name at 19).
+func appendDirentPIDs(pids []int, b []byte) []int {
+	for len(b) >= 19 {
+		reclen := int(b[16]) | int(b[17])<<8
+		if reclen < 19 || reclen > len(b) {
+			break
+		}
+		pid, ok := 0, false
+		for _, c := range b[19:reclen] {
+			if c == 0 {
+				break
+			}
+			if c < '0' || c > '9' || pid > 1<<30 {
+				ok = false
+				break
+			}
+			pid, ok = pid*10+int(c-'0'), true
+		}
+		if ok && pid > 0 {
+			pids = append(pids, pid)
+		}
+		b = b[reclen:]
+	}
+	return pids
 }

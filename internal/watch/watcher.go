@@ -123,7 +123,9 @@ type Watcher struct {
 	adopters     map[int]bool
 	kids         map[int][]*proc // live processes by parent PID, as of the last rescan
 
-	keptOpen, maxKeptOpen int // stat files kept open, and the cap (from RLIMIT_NOFILE)
+	keptOpen, maxKeptOpen int    // stat files kept open, and the cap (from RLIMIT_NOFILE)
+	direntBuf             []byte // listPIDs' getdents buffer, reused
+	pids                  []int  // the last listing, its slice reused
 
 	cpu         int             // Options.CPU as a number, -1 for AutoCPU and AnyCPU
 	idleAtStart map[int]float64 // idle seconds per CPU when Start began, for AutoCPU
