@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // Output formats of Diff.
@@ -23,9 +23,6 @@ const (
 
 // DiffFormats lists the formats Diff accepts.
 var DiffFormats = []string{FormatTable, FormatYAML, FormatJSON, FormatJSONL}
-
-// ErrUnknownFormat marks a format name render does not write.
-var ErrUnknownFormat = errors.New("unknown output format")
 
 // Diff writes r to w in format (table, yaml, json or jsonl). The table is DiffTable with
 // nothing cut and descriptor events folded.
@@ -53,7 +50,7 @@ func Diff(w io.Writer, r *diff.Result, format string) error {
 			}
 		}
 	default:
-		return fmt.Errorf("%w: %q (want table, yaml, json or jsonl)", ErrUnknownFormat, format)
+		return fmt.Errorf("%w: %q (want table, yaml, json or jsonl)", snapshot.ErrUnknownFormat, format)
 	}
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/procsnap/procsnap/diff"
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 func sampleResult() *diff.Result {
@@ -76,7 +77,7 @@ func TestDiff(t *testing.T) {
 func TestDiffUnknownFormat(t *testing.T) {
 	var buf bytes.Buffer
 	err := Diff(&buf, sampleResult(), "xml")
-	if !errors.Is(err, ErrUnknownFormat) {
+	if !errors.Is(err, snapshot.ErrUnknownFormat) {
 		t.Fatalf("Diff(xml) = %v, want ErrUnknownFormat", err)
 	}
 	if buf.Len() != 0 {

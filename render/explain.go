@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/procsnap/procsnap/diff/explain"
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // ExplainFormats lists the formats Explain accepts.
@@ -50,7 +51,7 @@ func ExplainWidth(w io.Writer, r *explain.Report, format string, width int) erro
 			err = enc.Close()
 		}
 	default:
-		return fmt.Errorf("%w: %q (want text, json or yaml)", ErrUnknownFormat, format)
+		return fmt.Errorf("%w: %q (want text, json or yaml)", snapshot.ErrUnknownFormat, format)
 	}
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/diff/timeline"
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // LogFormats lists the formats Timeline accepts.
@@ -42,7 +43,7 @@ func Timeline(w io.Writer, ivs []timeline.Interval, captures int, format string)
 	case FormatJSONL:
 		err = timelineJSONL(bw, ivs)
 	default:
-		return fmt.Errorf("%w: %q (want table, yaml, json or jsonl)", ErrUnknownFormat, format)
+		return fmt.Errorf("%w: %q (want table, yaml, json or jsonl)", snapshot.ErrUnknownFormat, format)
 	}
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"github.com/procsnap/procsnap/snapshot"
 )
 
-// The strict record parser of the lean YAML reader (decode_yaml_fast.go). It accepts a record
+// The strict record parser of the lean YAML reader (decode_yaml_layout.go). It accepts a record
 // only in the layout appendProcess writes: "  - pid: N", then one "    key: value" or "    key:"
 // line per field, fields in processFields order (strictly increasing, so a duplicate key is
 // refused), lists as "      - item" lines, maps as "      key: value" lines in sorted key order,

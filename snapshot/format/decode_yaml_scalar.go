@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Scalars of the lean YAML reader (decode_yaml_fast.go), each accepted only in a form whose
+// Scalars of the lean YAML reader (decode_yaml_layout.go), each accepted only in a form whose
 // meaning to yaml.v3 is certain: integers in canonical decimal, true and false, a timestamp as
 // time.RFC3339Nano writes it, and strings that are plain (plainScalar), single-quoted or
 // double-quoted on one line. Anything else declines the record.

@@ -26,7 +26,7 @@ const (
 )
 
 // MaxFileSize bounds how much a snapshot file may expand to when loaded (after gunzip). Decoding
-// YAML with yaml.v3, as every file not in procsnap's own layout is (decode_yaml_fast.go), takes
+// YAML with yaml.v3, as every file not in procsnap's own layout is (decode_yaml_layout.go), takes
 // about 25 times the file's size in memory (measured: a 16 MB snapshot of 5,084 processes and
 // 72,975 fds peaked at 398 MB RSS), so 128 MiB, eight times that busy host, keeps a load of a
 // hostile or runaway file near 3 GB.

@@ -41,3 +41,15 @@ func parseStack(data []byte) []string {
 	}
 	return out
 }
+
+// readWchan reads /proc/PID/wchan as procfs's Proc.Wchan does: "" for "0" or empty.
+func readWchan(d procDir, buf *[]byte) (string, error) {
+	data, err := readWhole(d, "wchan", buf)
+	if err != nil {
+		return "", err
+	}
+	if len(data) == 0 || (len(data) == 1 && data[0] == '0') {
+		return "", nil
+	}
+	return string(data), nil
+}

@@ -188,7 +188,7 @@ func (r *reader) readRest(d procDir, p *snapshot.Process) (absent []string) {
 		p.SigChld = SigChldAction(st.SigIgn, st.SigCgt)
 		p.NSpid, p.NSpgid, p.NSsid = st.NSpid, st.NSpgid, st.NSsid
 	}
-	if w, err := readWchanLean(d, &r.buf); err != nil {
+	if w, err := readWchan(d, &r.buf); err != nil {
 		fail("wchan", err)
 	} else {
 		p.Wchan = validText(w)

@@ -93,7 +93,7 @@ func TestLeanReadersMatchProcfs(t *testing.T) {
 				return ParseStat(data)
 			}},
 			// cmdline is not compared: procfs drops trailing empty arguments, which procsnap keeps.
-			{"wchan", func() (any, error) { return proc.Wchan() }, func() (any, error) { return readWchanLean(d, &buf) }},
+			{"wchan", func() (any, error) { return proc.Wchan() }, func() (any, error) { return readWchan(d, &buf) }},
 			{"fds", func() (any, error) {
 				fds, err := proc.FileDescriptors()
 				out := make([]int, len(fds))

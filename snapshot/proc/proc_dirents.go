@@ -8,21 +8,9 @@ import (
 	"syscall"
 )
 
-// Lean readers of the /proc files that procfs reads through os.Open, io.ReadAll and fmt.Fscan.
-// Each reads into the reader's one reused buffer and parses without intermediate copies. The stat
-// parser lives in proc_stat.go and the cmdline reader in proc_cmdline.go.
-
-// readWchanLean reads /proc/PID/wchan as procfs's Proc.Wchan does: "" for "0" or empty.
-func readWchanLean(d procDir, buf *[]byte) (string, error) {
-	data, err := readWhole(d, "wchan", buf)
-	if err != nil {
-		return "", err
-	}
-	if len(data) == 0 || (len(data) == 1 && data[0] == '0') {
-		return "", nil
-	}
-	return string(data), nil
-}
+// Directory listings (task/, fd/) with getdents(2) and symbolic links with readlink(2), into the
+// reader's one reused buffer, parsed without intermediate copies (procfs allocates a string per
+// entry).
 
 // readDirNums lists a /proc directory of numbered entries (task/) with getdents(2) into *buf,
 // as numbers, in the order the kernel gives them (listDirNums).
