@@ -3,11 +3,13 @@ package format
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/procsnap/procsnap/snapshot"
+	"reflect"
 	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/procsnap/procsnap/snapshot"
 )
 
 // A hand-written JSON writer for the process records, the bulk of every JSON snapshot and jsonl
@@ -15,7 +17,65 @@ import (
 // time; this appends the record's fields in the model's order with the model's json names,
 // indented as json.Encoder.SetIndent would, in one pass and into one reused buffer. Output is
 // byte for byte encoding/json's: TestProcessJSONWriter compares the two on a record with every
-// field set, so a field added to the model without being added here fails that test.
+// field set. A field added to the model and not yet written here sends every record through
+// encoding/json (jsonWriterComplete), so the output stays right, only slower, and the schema is
+// still one edit of the model plus go generate.
+
+// jsonWriterComplete is whether this writer writes what encoding/json writes for a process with
+// every field set, derived from the model at start-up rather than from a second list of names.
+var jsonWriterComplete = func() bool {
+	var p snapshot.Process
+	fillEvery(reflect.ValueOf(&p).Elem())
+	want, err := json.Marshal(&p)
+	if err != nil {
+		return false
+	}
+	a := newJSONAppender("", "", true)
+	a.open('{')
+	if !a.process(&p) {
+		return false
+	}
+	a.close('}')
+	return bytes.Equal(a.b, want)
+}()
+
+// fillEvery sets every field of v, recursively, to a value that encoding/json writes (not
+// omitted): 1, "x", true, one element, one key, a time.
+func fillEvery(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(1)
+	case reflect.String:
+		v.SetString("x")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fillEvery(v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fillEvery(v.Index(0))
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fillEvery(k)
+		fillEvery(e)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillEvery(v.Field(i))
+			}
+		}
+	}
+}
 
 // jsonAppender appends JSON values to b, indented like json.Encoder.SetIndent(prefix, indent)
 // (compact when both are empty), escaping <, > and & when html is set.
@@ -195,6 +255,9 @@ func mapOmit[V any](a *jsonAppender, k string, m map[string]V, val func(V)) {
 func (a *jsonAppender) record(p *snapshot.Process, head func() bool) []byte {
 	if cap(a.b) > 1<<20 {
 		a.b = nil // a huge record (a 100 MB command line) does not keep its buffer
+	}
+	if !jsonWriterComplete {
+		return nil
 	}
 	a.b, a.depth = a.b[:0], 0
 	a.open('{')

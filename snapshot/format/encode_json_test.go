@@ -56,6 +56,11 @@ func TestRecordWriterReleasesHugeBuffers(t *testing.T) {
 // writer does not know fails here), strings that need escaping (invalid UTF-8 among them), and
 // empty, nil and absent collections.
 func TestProcessJSONWriter(t *testing.T) {
+	if !jsonWriterComplete {
+		// The output below is still right (encoding/json writes every record), but 5-10 times
+		// slower: teach process() and fd() in encode_json_process.go the new field.
+		t.Error("the JSON process writer does not write every field of the model: records go through encoding/json")
+	}
 	full := fullSnapshot(t)
 	full.Processes[1].Cmdline = []string{"bad \xff utf-8", "\x00\x1f\x7f", "\u2029<a&b>"}
 	full.Processes[1].Unread = map[string]string{}
