@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type watchOptions struct {
 	redact        bool
 	// redactPatterns are user patterns for --redact-pattern (they imply --redact).
 	redactPatterns []string
+	// wide keeps whole lines on a terminal; columns is $COLUMNS (RunE reads it, tests set it).
+	wide    bool
+	columns string
 }
 
 func (o *watchOptions) AddFlags(c *cobra.Command) {
@@ -46,6 +50,7 @@ func (o *watchOptions) AddFlags(c *cobra.Command) {
 	f.BoolVar(&o.noInotify, "no-inotify", false, "do not wake up on inotify IN_OPEN events in library and $PATH directories")
 	f.BoolVar(&o.redact, "redact", false, "remove secrets from command lines in the events printed and recorded, and in --record snapshots (the rules of take --redact)")
 	f.StringArrayVar(&o.redactPatterns, "redact-pattern", nil, "also redact what this Go `REGEX` matches, as take --redact-pattern does; repeatable; implies --redact")
+	f.BoolVarP(&o.wide, "wide", "w", false, "do not cut table lines to the terminal's width (nothing is cut on a pipe)")
 	f.StringVar(&o.cpu, "cpu", watch.AutoCPU, "run on this `CPU`: auto (the idlest at start), any (not pinned) or a CPU number")
 }
 
@@ -72,6 +77,7 @@ Ctrl-C or --duration ends the watch with a summary.`,
 				fmt.Fprintf(c.ErrOrStderr(), "note: %s; watch does not see them\n", note)
 			}
 			o.progress = io.Err
+			o.columns = os.Getenv("COLUMNS")
 			return runWatch(c.Context(), g, o, io.Out)
 		},
 	}
@@ -123,6 +129,9 @@ func runWatch(ctx context.Context, g *globalOptions, o *watchOptions, out io.Wri
 	pr, err := newWatchPrinter(g, out, o.format)
 	if err != nil {
 		return usageError{err}
+	}
+	if tp, ok := pr.(*render.WatchPrinter); ok && !o.wide {
+		tp.Width = render.TermWidth(out, o.columns)
 	}
 	w, err := watch.New(watch.Options{
 		Root: g.procRoot, Interval: o.interval, Rescan: o.rescan, PID: o.pid, NoInotify: o.noInotify,

@@ -27,6 +27,9 @@ const maxCmdWidth = 160
 type WatchPrinter struct {
 	w      *bufio.Writer
 	format string
+	// Width cuts each table line to this many columns with CutMarker (0: nothing cut, as on a
+	// pipe or with --wide); jsonl is never cut.
+	Width int
 }
 
 // NewWatchPrinter returns a printer of the given format (table or jsonl).
@@ -52,7 +55,11 @@ func (p *WatchPrinter) Events(evs []watch.Event) error {
 		if quietStats(&evs[i]) {
 			continue
 		}
-		p.w.WriteString(WatchLine(&evs[i]))
+		line := WatchLine(&evs[i])
+		if p.Width > 0 {
+			line = cut(line, p.Width)
+		}
+		p.w.WriteString(line)
 		p.w.WriteByte('\n')
 	}
 	return p.w.Flush()
