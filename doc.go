@@ -24,6 +24,7 @@
 //	  fixtures/fakeproc     → -
 //	  fixtures/hostile      → -
 //	  fixtures/hostile/gen  → fixtures/hostile
+//	  fixtures/smallsnap    → snapshot
 //	  fixtures/stage        → -
 //	  fixtures/stage/stager → -
 //	  internal/archtest     → -

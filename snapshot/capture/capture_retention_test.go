@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/fixtures/smallsnap"
 	"github.com/procsnap/procsnap/snapshot/format"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,12 +36,12 @@ func TestRetention(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, h := range []int{1, 2, 5, 8, 9} {
-				if _, err := WriteCapture(dir, testSnapshot(t, "web", hour(h), 0), CaptureOptions{Gzip: h%2 == 0}); err != nil {
+				if _, err := WriteCapture(dir, smallsnap.New("web", hour(h), 0), CaptureOptions{Gzip: h%2 == 0}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			foreign := plantForeignFiles(t, dir, hour)
-			res, err := WriteCapture(dir, testSnapshot(t, "web", hour(10), 0),
+			res, err := WriteCapture(dir, smallsnap.New("web", hour(10), 0),
 				CaptureOptions{Keep: tc.keep, MaxAge: tc.maxAge, Now: func() time.Time { return now }})
 			if err != nil {
 				t.Fatal(err)
@@ -73,7 +74,7 @@ func TestRetention(t *testing.T) {
 func plantForeignFiles(tb testing.TB, dir string, hour func(int) time.Time) map[string]string {
 	tb.Helper()
 	other := filepath.Join(dir, CaptureName("db", hour(0), 0, "", false))
-	if err := format.WriteFile(other, testSnapshot(tb, "db", hour(0), 0), ""); err != nil {
+	if err := format.WriteFile(other, smallsnap.New("db", hour(0), 0), ""); err != nil {
 		tb.Fatal(err)
 	}
 	b, err := os.ReadFile(other)
@@ -112,7 +113,7 @@ func mustList(tb testing.TB, dir string) []Capture {
 
 func TestIsProcsnapFile(t *testing.T) {
 	dir := t.TempDir()
-	s := testSnapshot(t, "h", t0, 0)
+	s := smallsnap.New("h", t0, 0)
 	for _, name := range []string{"a.yaml", "a.json", "a.yaml.gz", "a.jsonl", "a.jsonl.gz"} {
 		if err := format.WriteFile(filepath.Join(dir, name), s, ""); err != nil {
 			t.Fatal(err)
@@ -143,7 +144,7 @@ func TestConcurrentCapturesWithRetention(t *testing.T) {
 	errs := make(chan error, writers)
 	for i := range writers {
 		go func() {
-			_, err := WriteCapture(dir, testSnapshot(t, "h", t0.Add(time.Duration(i)*time.Millisecond), 0),
+			_, err := WriteCapture(dir, smallsnap.New("h", t0.Add(time.Duration(i)*time.Millisecond), 0),
 				CaptureOptions{Keep: keep})
 			errs <- err
 		}()
@@ -189,11 +190,11 @@ func TestRetentionNeverRemovesTheNewCapture(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			for _, h := range []int{1, 2, 20, 30} {
-				if _, err := WriteCapture(dir, testSnapshot(t, "web", hour(h), 0), CaptureOptions{}); err != nil {
+				if _, err := WriteCapture(dir, smallsnap.New("web", hour(h), 0), CaptureOptions{}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			res, err := WriteCapture(dir, testSnapshot(t, "web", hour(10), 0),
+			res, err := WriteCapture(dir, smallsnap.New("web", hour(10), 0),
 				CaptureOptions{Keep: tc.keep, MaxAge: tc.maxAge, Now: func() time.Time { return hour(10) }})
 			if err != nil {
 				t.Fatal(err)
@@ -231,7 +232,7 @@ func TestRetentionAfterConcurrentRemoval(t *testing.T) {
 	dir := t.TempDir()
 	var paths []string
 	for _, h := range []int{1, 2, 3, 4, 5, 6} {
-		res, err := WriteCapture(dir, testSnapshot(t, "web", hour(h), 0), CaptureOptions{})
+		res, err := WriteCapture(dir, smallsnap.New("web", hour(h), 0), CaptureOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/fixtures/smallsnap"
 	"github.com/procsnap/procsnap/snapshot"
 	"github.com/procsnap/procsnap/snapshot/format"
 
@@ -18,21 +19,6 @@ import (
 )
 
 var t0 = time.Date(2026, 11, 24, 1, 2, 3, 456789012, time.UTC)
-
-// testSnapshot is a small valid snapshot of host taken at t.
-func testSnapshot(tb testing.TB, host string, t time.Time, zombies int) *snapshot.Snapshot {
-	tb.Helper()
-	s := &snapshot.Snapshot{Header: snapshot.Header{Schema: snapshot.Schema, Hostname: host, TakenAt: t, BootID: "0f1e2d3c-aaaa-bbbb-cccc-000000000001"}}
-	for pid := 1; pid <= 3+zombies; pid++ {
-		p := snapshot.Process{PID: pid, StartTicks: uint64(pid * 10), PPID: max(pid-1, 0), State: "S", Comm: "p", Cmdline: []string{"p", "<a&b>"}}
-		if pid > 3 {
-			p.State = "Z"
-		}
-		s.Processes = append(s.Processes, p)
-	}
-	s.Header.Counts = s.Count()
-	return s
-}
 
 // names returns the base names of the regular files and symlinks in dir, sorted.
 func names(tb testing.TB, dir string) []string {
@@ -160,7 +146,7 @@ func TestWriteCaptureModesAndContent(t *testing.T) {
 	}{{"yaml", "", false}, {"json gz", format.FormatJSON, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "new", "captures")
-			s := testSnapshot(t, "web-1", t0, 1)
+			s := smallsnap.New("web-1", t0, 1)
 			res, err := WriteCapture(dir, s, CaptureOptions{Format: tc.format, Gzip: tc.gz})
 			if err != nil {
 				t.Fatal(err)
@@ -201,7 +187,7 @@ func TestWriteCaptureSameTimeNeverOverwrites(t *testing.T) {
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			_, err := WriteCapture(dir, testSnapshot(t, "h", t0, i), CaptureOptions{})
+			_, err := WriteCapture(dir, smallsnap.New("h", t0, i), CaptureOptions{})
 			errs <- err
 		}()
 	}
@@ -242,7 +228,7 @@ func TestWriteCaptureNeverFollowsSymlink(t *testing.T) {
 		if fallback {
 			useLinkFallback(t)
 		}
-		res, err := WriteCapture(dir, testSnapshot(t, "h", t0, 0), CaptureOptions{})
+		res, err := WriteCapture(dir, smallsnap.New("h", t0, 0), CaptureOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +259,7 @@ func useLinkFallback(tb testing.TB) {
 
 func TestWriteCaptureFailureLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	_, err := WriteCapture(dir, testSnapshot(t, "h", t0, 0), CaptureOptions{Format: "xml"})
+	_, err := WriteCapture(dir, smallsnap.New("h", t0, 0), CaptureOptions{Format: "xml"})
 	if !errors.Is(err, snapshot.ErrUnknownFormat) {
 		t.Fatalf("err = %v, want ErrUnknownFormat", err)
 	}
@@ -282,7 +268,7 @@ func TestWriteCaptureFailureLeavesNothing(t *testing.T) {
 	}
 	file := filepath.Join(dir, "plain")
 	writeString(t, file, "")
-	if _, err := WriteCapture(file, testSnapshot(t, "h", t0, 0), CaptureOptions{}); err == nil || !strings.Contains(err.Error(), file) {
+	if _, err := WriteCapture(file, smallsnap.New("h", t0, 0), CaptureOptions{}); err == nil || !strings.Contains(err.Error(), file) {
 		t.Errorf("capture into a regular file: err = %v, want one naming %s", err, file)
 	}
 }
@@ -301,7 +287,7 @@ func TestStaleTempCleanup(t *testing.T) {
 			}
 		}
 	}
-	res, err := WriteCapture(dir, testSnapshot(t, "h", t0.Add(time.Hour), 0), CaptureOptions{})
+	res, err := WriteCapture(dir, smallsnap.New("h", t0.Add(time.Hour), 0), CaptureOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/fixtures/smallsnap"
 	"github.com/procsnap/procsnap/snapshot"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,7 +19,7 @@ import (
 
 func TestReadHeader(t *testing.T) {
 	dir := t.TempDir()
-	s := testSnapshot(t, "h", t0, 2)
+	s := smallsnap.New("h", t0, 2)
 	for _, name := range []string{"a.yaml", "a.json", "a.yaml.gz", "a.json.gz", "a.jsonl", "a.jsonl.gz"} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name)
@@ -77,7 +78,7 @@ func TestReadHeaderBadInput(t *testing.T) {
 func mustWrite(tb testing.TB, dir, name string) string {
 	tb.Helper()
 	path := filepath.Join(dir, name)
-	if err := WriteFile(path, testSnapshot(tb, "h", t0, 0), ""); err != nil {
+	if err := WriteFile(path, smallsnap.New("h", t0, 0), ""); err != nil {
 		tb.Fatal(err)
 	}
 	return path
@@ -100,7 +101,7 @@ func TestReadHeaderOfTruncatedYAML(t *testing.T) {
 }
 
 func TestEncodeJSONL(t *testing.T) {
-	s := testSnapshot(t, "web-1", t0, 1)
+	s := smallsnap.New("web-1", t0, 1)
 	path := filepath.Join(t.TempDir(), "a.jsonl")
 	if err := WriteFile(path, s, ""); err != nil {
 		t.Fatal(err)
