@@ -94,18 +94,30 @@ func (p *WatchPrinter) Summary(elapsed time.Duration, st watch.Stats) error {
 	if len(parts) == 0 {
 		parts = []string{"no events"}
 	}
-	fmt.Fprintf(p.w, "watched %s: %s\n", elapsed.Round(time.Millisecond), strings.Join(parts, ", "))
-	fmt.Fprintf(p.w, "%d processes seen, %d alive, %d remembered, %d forgotten; %d ticks, %d rescans, %d probes, %d inotify wake-ups\n",
+	// The summary is written whole: on a terminal its lines wrap at spaces to the width.
+	var b strings.Builder
+	fmt.Fprintf(&b, "watched %s: %s\n", elapsed.Round(time.Millisecond), strings.Join(parts, ", "))
+	fmt.Fprintf(&b, "%d processes seen, %d alive, %d remembered, %d forgotten; %d ticks, %d rescans, %d probes, %d inotify wake-ups\n",
 		st.Seen, st.Live, st.Remembered, st.Forgotten, st.Ticks, st.Rescans, st.Probes, st.Wakeups)
-	fmt.Fprintf(p.w, "%s\n", st.Counts)
+	fmt.Fprintf(&b, "%s\n", st.Counts)
 	if st.CPU >= 0 {
-		fmt.Fprintf(p.w, "ran on CPU %d\n", st.CPU)
+		fmt.Fprintf(&b, "ran on CPU %d\n", st.CPU)
 	}
 	if st.InotifyError != "" {
-		fmt.Fprintf(p.w, "inotify unavailable (%s): polling only\n", st.InotifyError)
+		fmt.Fprintf(&b, "inotify unavailable (%s): polling only\n", st.InotifyError)
 	}
 	if st.PinError != "" {
-		fmt.Fprintf(p.w, "not pinned to one CPU (%s): short-lived processes may be missed more often\n", st.PinError)
+		fmt.Fprintf(&b, "not pinned to one CPU (%s): short-lived processes may be missed more often\n", st.PinError)
+	}
+	for line := range strings.Lines(b.String()) {
+		line = strings.TrimSuffix(line, "\n")
+		if p.Width <= 0 {
+			p.w.WriteString(line + "\n")
+			continue
+		}
+		for _, l := range wrap(line, p.Width) {
+			p.w.WriteString(l + "\n")
+		}
 	}
 	return p.w.Flush()
 }

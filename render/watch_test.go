@@ -57,3 +57,33 @@ func TestWatchPrinterWidth(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchSummaryWraps: on a terminal the summary's lines wrap at spaces to the width, every
+// word kept; on a pipe each stays one line.
+func TestWatchSummaryWraps(t *testing.T) {
+	st := watch.Stats{Seen: 74, Live: 71, Remembered: 74, Ticks: 424, Rescans: 4, Probes: 77, Wakeups: 14, CPU: 1,
+		Events: map[string]int{"started": 4, "exec": 4, "exited": 3}}
+	for _, width := range []int{0, 40, 80} {
+		var b bytes.Buffer
+		p, err := NewWatchPrinter(&b, WatchTable)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Width = width
+		if err := p.Summary(4*time.Second, st); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if width > 0 && displayWidth(l) > width {
+				t.Errorf("width %d: line of %d columns: %q", width, displayWidth(l), l)
+			}
+		}
+		if got := strings.Join(strings.Fields(out), " "); !strings.Contains(got, "77 probes, 14 inotify wake-ups") {
+			t.Errorf("width %d: words lost:\n%s", width, out)
+		}
+		if width == 0 && !strings.Contains(out, "4 rescans, 77 probes, 14 inotify wake-ups\n") {
+			t.Errorf("on a pipe the counts line was broken:\n%s", out)
+		}
+	}
+}
