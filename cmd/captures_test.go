@@ -38,12 +38,7 @@ func synthetic(host, boot string, minutes int) *snapshot.Snapshot {
 		}
 		add(20, 10, "worker", state)
 	}
-	s.Header.Counts.Processes = len(s.Processes)
-	for _, p := range s.Processes {
-		if p.IsZombie() {
-			s.Header.Counts.Zombies++
-		}
-	}
+	s.Header.Counts = s.Count()
 	return s
 }
 

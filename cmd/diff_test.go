@@ -55,6 +55,7 @@ func diffPair(t *testing.T, mutateB func(*snapshot.Snapshot)) (a, b string) {
 	if mutateB != nil {
 		mutateB(sb)
 	}
+	sa.Header.Counts, sb.Header.Counts = sa.Count(), sb.Count() // as take sets them
 	if err := snapformat.WriteFile(a, sa, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,7 @@ func TestFleetLog(t *testing.T) {
 			s.Processes = append(s.Processes, snapshot.Process{PID: 100 + j, StartTicks: uint64(1000 + j), PPID: 1,
 				PGID: 100 + j, SID: 100 + j, Comm: "job", State: "S"})
 		}
+		s.Header.Counts = s.Count()
 		if _, err := capture.WriteCapture(dir, s, capture.CaptureOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -92,6 +92,7 @@ func TestMetricsCaptureHistory(t *testing.T) {
 		if i > 0 { // the zombie appears in the second capture
 			s.Processes = append(s.Processes, snapshot.Process{PID: 501, StartTicks: 5001, PPID: 500, PGID: 500, SID: 500, Comm: "child", State: "Z"})
 		}
+		s.Header.Counts = s.Count()
 		if _, err := capture.WriteCapture(dir, s, capture.CaptureOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -31,6 +31,7 @@ func tinySnapshot(t time.Time, zombie bool) *snapshot.Snapshot {
 
 func writeSnap(t *testing.T, path string, s *snapshot.Snapshot) {
 	t.Helper()
+	s.Header.Counts = s.Count() // as take sets them
 	if err := snapformat.WriteFile(path, s, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ func snap(tb testing.TB, procs ...p) *snapshot.Snapshot {
 		})
 	}
 	s.Sort()
+	s.Header.Counts = s.Count() // as take sets them
 	if err := s.Validate(); err != nil {
 		tb.Fatal(err)
 	}

@@ -77,29 +77,25 @@ func (p *Process) validateLimits() error {
 	return nil
 }
 
-// validateCounts checks header.counts against the records when the header has them: every
-// snapshot procsnap writes does, so a file that lost records (cut at a record boundary, or
-// edited) is caught. processes and skipped must match; the summaries (threads, fds, zombies,
-// each unread reason) must match when the header gives them (not 0): hand-written fixtures often
-// leave them out, but a header never contradicts its records.
+// validateCounts checks every header.counts against the records: processes, skipped, threads,
+// fds, zombies and each unread reason (a reason the records hold but the header leaves out counts
+// as 0 there). procsnap writes every count (none is omitempty), and the documentation allows no
+// form without them, so a file that lost records (cut at a record boundary, or edited) or a
+// header edited by hand is refused; a file with no records has counts all 0 and may leave them out.
 func (s *Snapshot) validateCounts() error {
-	got := s.Header.Counts
-	if got.Processes == 0 && got.Skipped == 0 {
-		return nil
-	}
-	want := s.Count()
+	got, want := s.Header.Counts, s.Count()
 	type check struct {
 		name      string
 		got, want int
 	}
-	checks := []check{{"processes", got.Processes, want.Processes}, {"skipped", got.Skipped, want.Skipped}}
-	for _, c := range []check{{"threads", got.Threads, want.Threads}, {"fds", got.FDs, want.FDs},
-		{"zombies", got.Zombies, want.Zombies}} {
-		if c.got != 0 {
-			checks = append(checks, c)
-		}
+	checks := []check{{"processes", got.Processes, want.Processes}, {"skipped", got.Skipped, want.Skipped},
+		{"threads", got.Threads, want.Threads}, {"fds", got.FDs, want.FDs}, {"zombies", got.Zombies, want.Zombies}}
+	reasons := maps.Clone(got.Unread)
+	if reasons == nil {
+		reasons = map[string]int{}
 	}
-	for _, r := range slices.Sorted(maps.Keys(got.Unread)) {
+	maps.Copy(reasons, want.Unread)
+	for _, r := range slices.Sorted(maps.Keys(reasons)) {
 		checks = append(checks, check{"unread." + r, got.Unread[r], want.Unread[r]})
 	}
 	for _, c := range checks {
