@@ -20,3 +20,15 @@ func (g *globalOptions) load(path string) (*snapshot.Snapshot, error) {
 	}
 	return snapformat.Load(path)
 }
+
+// check validates the snapshot file a command line names as load would, with the same answer,
+// without keeping its records (validate): memory is the file and one record, not the model.
+func (g *globalOptions) check(path string) error {
+	if path == "-" {
+		if g == nil || g.stdin == nil {
+			return fmt.Errorf("-: %w: no standard input", snapshot.ErrInvalid)
+		}
+		return snapformat.CheckStream(g.stdin, "-")
+	}
+	return snapformat.Check(path)
+}

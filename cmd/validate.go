@@ -35,7 +35,7 @@ func runValidate(ctx context.Context, g *globalOptions, files []string, out io.W
 			return err
 		}
 		line := f + ": ok"
-		if _, err := g.load(f); err != nil {
+		if err := g.check(f); err != nil {
 			bad++
 			line = err.Error() // names the file
 		}

@@ -18,28 +18,7 @@ const (
 	fdLimit = 1 << 30
 )
 
-// validateLimits rejects numbers no kernel produces and header counts that disagree with the
-// records. It does not reject ppid cycles: a cycle cannot come from one consistent moment, but a
-// snapshot is read over time (a PID can be reused while the walk runs), so loading keeps them and
-// every consumer walking the tree must stop at a pid it has already visited.
-func (s *Snapshot) validateLimits() error {
-	if s.Processes == nil {
-		// procsnap writes "processes: []" even when it recorded none, last in the file.
-		return fmt.Errorf("%w: no processes list (truncated?)", ErrInvalid)
-	}
-	for i := range s.Processes {
-		if err := s.Processes[i].validateLimits(); err != nil {
-			return err
-		}
-	}
-	for _, sk := range s.Header.Skipped {
-		if sk.PID <= 0 || sk.PID > pidMaxLimit {
-			return fmt.Errorf("%w: header.skipped has pid %d (want 1 to %d)", ErrInvalid, sk.PID, pidMaxLimit)
-		}
-	}
-	return s.validateCounts()
-}
-
+// validateLimits rejects numbers in p that no kernel produces.
 func (p *Process) validateLimits() error {
 	ids := []struct {
 		name string
@@ -82,8 +61,7 @@ func (p *Process) validateLimits() error {
 // as 0 there). procsnap writes every count (none is omitempty), and the documentation allows no
 // form without them, so a file that lost records (cut at a record boundary, or edited) or a
 // header edited by hand is refused; a file with no records has counts all 0 and may leave them out.
-func (s *Snapshot) validateCounts() error {
-	got, want := s.Header.Counts, s.Count()
+func validateCounts(got, want Counts) error {
 	type check struct {
 		name      string
 		got, want int
@@ -108,32 +86,92 @@ func (s *Snapshot) validateCounts() error {
 }
 
 // Validate checks the schema version and the invariants every reader relies on: processes sorted
-// by unique positive PID, no negative ids.
+// by unique positive PID, no negative ids, numbers within the kernel's limits, header counts that
+// agree with the records (Checker, one process at a time).
 func (s *Snapshot) Validate() error {
-	if err := s.Header.ValidateSchema(); err != nil {
+	var c Checker
+	for i := range s.Processes {
+		c.Add(&s.Processes[i])
+	}
+	return c.Finish(&s.Header, s.Processes != nil)
+}
+
+// Checker validates a snapshot one process at a time, for a reader that checks a file without
+// keeping its records (validate): Add each process in file order, then Finish with the header.
+// It returns what Validate returns for the same snapshot, the same first error.
+type Checker struct {
+	n       int
+	prevPID int
+	counts  Counts
+	// order is the first error of the records' order and signs, limit the first of their
+	// limits: Validate reports the schema, then order, then a missing list, then limit.
+	order, limit error
+}
+
+// Add checks p, the next process of the file. p may be reused once Add returns.
+func (c *Checker) Add(p *Process) {
+	i := c.n
+	c.n++
+	c.counts.add(p)
+	if c.order == nil {
+		c.order = p.validateOrder(i, c.prevPID)
+	}
+	c.prevPID = p.PID
+	if c.limit == nil {
+		c.limit = p.validateLimits()
+	}
+}
+
+// Finish checks h against the processes added; listed is false when the file had no
+// processes list at all (procsnap writes "processes: []" even when it recorded none, last in the
+// file).
+func (c *Checker) Finish(h *Header, listed bool) error {
+	if err := h.ValidateSchema(); err != nil {
 		return err
 	}
-	for i := range s.Processes {
-		p := &s.Processes[i]
-		if p.PID <= 0 {
-			return fmt.Errorf("%w: process #%d has pid %d", ErrInvalid, i, p.PID)
-		}
-		if i > 0 && p.PID <= s.Processes[i-1].PID {
-			if p.PID == s.Processes[i-1].PID {
-				return fmt.Errorf("%w: duplicate pid %d", ErrInvalid, p.PID)
-			}
-			return fmt.Errorf("%w: processes not sorted by pid (%d after %d)", ErrInvalid, p.PID, s.Processes[i-1].PID)
-		}
-		if p.PPID < 0 || p.PGID < 0 || p.SID < 0 || p.Threads < 0 || p.TracerPID < 0 {
-			return fmt.Errorf("%w: pid %d has a negative ppid, pgid, sid, threads or tracer_pid", ErrInvalid, p.PID)
-		}
-		for j := range p.FDs {
-			if p.FDs[j].FD < 0 {
-				return fmt.Errorf("%w: pid %d has fd %d", ErrInvalid, p.PID, p.FDs[j].FD)
-			}
+	if c.order != nil {
+		return c.order
+	}
+	if !listed {
+		return fmt.Errorf("%w: no processes list (truncated?)", ErrInvalid)
+	}
+	if c.limit != nil {
+		return c.limit
+	}
+	// A ppid cycle is not refused: it cannot come from one consistent moment, but a snapshot is
+	// read over time (a PID can be reused while the walk runs), so loading keeps them and every
+	// consumer walking the tree must stop at a pid it has already visited.
+	for _, sk := range h.Skipped {
+		if sk.PID <= 0 || sk.PID > pidMaxLimit {
+			return fmt.Errorf("%w: header.skipped has pid %d (want 1 to %d)", ErrInvalid, sk.PID, pidMaxLimit)
 		}
 	}
-	return s.validateLimits()
+	want := c.counts
+	want.Skipped = len(h.Skipped)
+	return validateCounts(h.Counts, want)
+}
+
+// validateOrder checks process #i, whose predecessor in the file has pid prev (i > 0): a positive
+// pid above prev, no negative ids.
+func (p *Process) validateOrder(i, prev int) error {
+	if p.PID <= 0 {
+		return fmt.Errorf("%w: process #%d has pid %d", ErrInvalid, i, p.PID)
+	}
+	if i > 0 && p.PID <= prev {
+		if p.PID == prev {
+			return fmt.Errorf("%w: duplicate pid %d", ErrInvalid, p.PID)
+		}
+		return fmt.Errorf("%w: processes not sorted by pid (%d after %d)", ErrInvalid, p.PID, prev)
+	}
+	if p.PPID < 0 || p.PGID < 0 || p.SID < 0 || p.Threads < 0 || p.TracerPID < 0 {
+		return fmt.Errorf("%w: pid %d has a negative ppid, pgid, sid, threads or tracer_pid", ErrInvalid, p.PID)
+	}
+	for j := range p.FDs {
+		if p.FDs[j].FD < 0 {
+			return fmt.Errorf("%w: pid %d has fd %d", ErrInvalid, p.PID, p.FDs[j].FD)
+		}
+	}
+	return nil
 }
 
 // schemaRE is the form of every schema string procsnap writes: procsnap/vMAJOR.MINOR (or
@@ -178,22 +216,27 @@ func (h *Header) ValidateSchema() error {
 
 // Count derives the header counts from the records.
 func (s *Snapshot) Count() Counts {
-	c := Counts{Processes: len(s.Processes), Skipped: len(s.Header.Skipped)}
+	c := Counts{Skipped: len(s.Header.Skipped)}
 	for i := range s.Processes {
-		p := &s.Processes[i]
-		c.Threads += p.Threads
-		c.FDs += len(p.FDs)
-		if p.IsZombie() {
-			c.Zombies++
-		}
-		for _, r := range p.Unread {
-			c.AddUnread(r)
-		}
-		for _, fd := range p.FDs {
-			if fd.Unread != "" {
-				c.AddUnread(fd.Unread)
-			}
-		}
+		c.add(&s.Processes[i])
 	}
 	return c
+}
+
+// add counts p: one process, its threads, fds, whether a zombie, and what was left unread.
+func (c *Counts) add(p *Process) {
+	c.Processes++
+	c.Threads += p.Threads
+	c.FDs += len(p.FDs)
+	if p.IsZombie() {
+		c.Zombies++
+	}
+	for _, r := range p.Unread {
+		c.AddUnread(r)
+	}
+	for _, fd := range p.FDs {
+		if fd.Unread != "" {
+			c.AddUnread(fd.Unread)
+		}
+	}
 }

@@ -39,6 +39,7 @@ type jsonDecoder struct {
 	interned map[string]string
 	scratch  map[reflect.Type]reflect.Value // reused slices, copied out at their final size
 	snap     *snapshot.Snapshot             // the result, whose header sizes the processes (processCap)
+	check    *snapshot.Checker              // when not nil, is given the processes, which are not kept
 	sizeHint int64
 	tmp      []byte
 	key      []byte // the key being decoded
@@ -49,7 +50,15 @@ type jsonDecoder struct {
 // decodeJSON decodes one JSON document from r into s. size is the input's size when known (0
 // when not), used to bound how much header.counts.processes may preallocate.
 func decodeJSON(r io.Reader, s *snapshot.Snapshot, size int64) error {
+	return decodeJSONChecked(r, s, size, nil)
+}
+
+// decodeJSONChecked is decodeJSON that, when c is not nil, gives c each process record instead
+// of keeping it: s.Processes is then an empty list (or nil when the document has none) and one
+// record is in memory at a time.
+func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, size int64, c *snapshot.Checker) error {
 	d := newJSONDecoder(r, s, size)
+	d.check = c
 	if err := d.value(reflect.ValueOf(s).Elem()); err != nil {
 		return d.wrap(err)
 	}

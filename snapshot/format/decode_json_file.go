@@ -13,10 +13,11 @@ import (
 // limit, and the header alone.
 
 // decodeJSONFile decodes and validates the JSON document r streams, at most limit bytes of it.
-// size is the size of an uncompressed file (0 when unknown).
-func decodeJSONFile(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot, error) {
+// size is the size of an uncompressed file (0 when unknown). When c is not nil it checks the
+// records instead of keeping them (decodeJSONChecked).
+func decodeJSONFile(r io.Reader, name string, limit int, size int64, c *snapshot.Checker) (*snapshot.Snapshot, error) {
 	var s snapshot.Snapshot
-	err := decodeJSON(&limitReader{r: r, left: int64(limit)}, &s, size)
+	err := decodeJSONChecked(&limitReader{r: r, left: int64(limit)}, &s, size, c)
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, snapshot.ErrTooLarge, limit)
@@ -25,7 +26,7 @@ func decodeJSONFile(r io.Reader, name string, limit int, size int64) (*snapshot.
 	case err != nil:
 		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
 	}
-	if err := s.Validate(); err != nil {
+	if err := validate(&s, c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil

@@ -198,6 +198,25 @@ func compileSlice(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, erro
 			v.Set(reflect.MakeSlice(t, 0, 0))
 			return nil
 		}
+		if t == processesType && d.check != nil {
+			// Each record is decoded into one slot and checked; the list is left empty.
+			v.Set(reflect.MakeSlice(t, 0, 0))
+			slot := reflect.MakeSlice(t, 1, 1).Index(0)
+			for more := true; more; {
+				slot.SetZero()
+				if err := elem.decode(d, slot); err != nil {
+					return err
+				}
+				d.check.Add(slot.Addr().Interface().(*snapshot.Process))
+				if len(d.interned) > maxInternedChecked {
+					clear(d.interned) // nothing is kept to share them with
+				}
+				if more, err = d.arrayNext(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		if t == processesType {
 			// The records go straight into the result, sized from the header's count.
 			v.Set(reflect.MakeSlice(t, 0, d.processCap()))

@@ -15,8 +15,7 @@ import (
 // a log file, shared libraries), some unreadable.
 func busySnapshot(n int) *snapshot.Snapshot {
 	at := time.Date(2026, 11, 24, 1, 2, 3, 0, time.UTC)
-	s := &snapshot.Snapshot{Header: snapshot.Header{Schema: snapshot.Schema, TakenAt: at, Hostname: "bench", UserHZ: 100,
-		Counts: snapshot.Counts{Processes: n}}}
+	s := &snapshot.Snapshot{Header: snapshot.Header{Schema: snapshot.Schema, TakenAt: at, Hostname: "bench", UserHZ: 100}}
 	for pid := 1; pid <= n; pid++ {
 		p := snapshot.Process{PID: pid, StartTicks: uint64(1000 + pid), StartTime: at.Add(time.Duration(pid) * time.Millisecond),
 			PPID: pid / 10, PGID: pid - pid%10, SID: pid - pid%100, TPGID: -1, State: "S", Threads: 1 + pid%3,
@@ -48,6 +47,7 @@ func busySnapshot(n int) *snapshot.Snapshot {
 		}
 		s.Processes = append(s.Processes, p)
 	}
+	s.Header.Counts = s.Count() // as take sets them: the snapshot loads
 	return s
 }
 

@@ -47,6 +47,16 @@ const (
 // decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described
 // above. When ok is false s holds a partial result: reset it and decode data with yaml.v3.
 func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
+	return decodeYAMLLeanChecked(data, s, nil)
+}
+
+// maxInternedChecked bounds the strings interned while records are checked and not kept.
+const maxInternedChecked = 4096
+
+// decodeYAMLLeanChecked is decodeYAMLLean that, when c is not nil, gives each record to c
+// instead of keeping it: s.Processes is then an empty list and one record is in memory at a time.
+// When ok is false c has seen part of the records: reset it.
+func decodeYAMLLeanChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) (st leanStats, ok bool) {
 	if !fastFieldsKnown || !bytes.HasPrefix(skipComments(data), []byte("header:")) {
 		return st, false
 	}
@@ -56,18 +66,28 @@ func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
 	}
 	body := data[i+1+len(processesLine):]
 	// Room for the processes the header counts, within reason: a record takes 256 bytes or more.
-	s.Processes = make([]snapshot.Process, 0, max(0, min(s.Header.Counts.Processes, len(body)/256)))
+	room := max(0, min(s.Header.Counts.Processes, len(body)/256))
+	if c != nil {
+		room = 1 // the one record being checked
+	}
+	s.Processes = make([]snapshot.Process, 0, room)
 	d := newLeanDecoder()
 	for len(body) > 0 {
 		if isTrailer(body) {
-			return st, len(s.Processes) > 0
+			if c != nil {
+				s.Processes = s.Processes[:0]
+			}
+			return st, st.lean+st.chunks > 0
 		}
-		if c := skipComments(body); len(c) < len(body) {
-			body = c // comment lines and blank lines between records
+		if rest := skipComments(body); len(rest) < len(body) {
+			body = rest // comment lines and blank lines between records
 			continue
 		}
 		if !bytes.HasPrefix(body, []byte(recordPrefix)) {
 			return st, false
+		}
+		if c != nil {
+			s.Processes = s.Processes[:0] // the previous record was checked
 		}
 		s.Processes = append(s.Processes, snapshot.Process{})
 		p := &s.Processes[len(s.Processes)-1]
@@ -75,15 +95,21 @@ func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
 		if next := skipComments(body[n:]); lean && (bytes.HasPrefix(next, []byte(recordPrefix)) || isTrailer(next)) {
 			st.lean++
 			body = next
-			continue
+		} else {
+			*p = snapshot.Process{}
+			n = recordLen(body)
+			if n < 0 || !decodeRecordYAML(body[:n], p) {
+				return st, false
+			}
+			st.chunks++
+			body = body[n:]
 		}
-		*p = snapshot.Process{}
-		n = recordLen(body)
-		if n < 0 || !decodeRecordYAML(body[:n], p) {
-			return st, false
+		if c != nil {
+			c.Add(p)
+			if len(d.interned) > maxInternedChecked {
+				clear(d.interned) // nothing is kept to share them with
+			}
 		}
-		st.chunks++
-		body = body[n:]
 	}
 	return st, false // no trailer
 }

@@ -83,6 +83,12 @@ func Decode(r io.Reader, name string) (*snapshot.Snapshot, error) {
 // decode is Decode with the size limit as a parameter, for tests, and the size of the file r
 // reads (0 when unknown), so that an uncompressed file is read into one buffer of its size.
 func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot, error) {
+	return decodeChecked(r, name, limit, size, nil)
+}
+
+// decodeChecked is decode that, when c is not nil, checks the records with c as it reads them
+// instead of keeping them (Check): the snapshot returned has an empty processes list.
+func decodeChecked(r io.Reader, name string, limit int, size int64, c *snapshot.Checker) (*snapshot.Snapshot, error) {
 	br := bufio.NewReader(r)
 	var outer *bufio.Reader // the compressed stream, when gzip
 	first := 0
@@ -97,12 +103,12 @@ func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot
 	} else if size > 0 {
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
-	if c, err := peekNonSpace(br); err == nil && c == '{' {
+	if b, err := peekNonSpace(br); err == nil && b == '{' {
 		plain := size
 		if first == 0 {
 			plain = 0
 		}
-		s, err := decodeJSONFile(br, name, limit, plain)
+		s, err := decodeJSONFile(br, name, limit, plain, c)
 		if err == nil {
 			err = gzipTrailing(outer, name)
 		}
@@ -131,13 +137,35 @@ func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot
 		return nil, fmt.Errorf("%s: %w: file is empty", name, snapshot.ErrInvalid)
 	}
 	var s snapshot.Snapshot
-	if err := unmarshal(data, &s); err != nil {
+	if err := unmarshalChecked(data, &s, c); err != nil {
 		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
 	}
-	if err := s.Validate(); err != nil {
+	if err := validate(&s, c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
+}
+
+// validate validates s, whose records c has seen when not nil.
+func validate(s *snapshot.Snapshot, c *snapshot.Checker) error {
+	if c == nil {
+		return s.Validate()
+	}
+	return c.Finish(&s.Header, s.Processes != nil)
+}
+
+// Check reads and validates the snapshot file at path as Load does, with the same answer, but
+// keeps one record in memory at a time instead of all of them: what validate needs. A YAML
+// document outside the lean layout (at most MaxWholeYAML) is still decoded whole.
+func Check(path string) error {
+	_, err := load(path, &snapshot.Checker{})
+	return err
+}
+
+// CheckStream is Check of what r streams (standard input); name is used in error messages.
+func CheckStream(r io.Reader, name string) error {
+	_, err := decodeChecked(r, name, MaxFileSize, 0, &snapshot.Checker{})
+	return err
 }
 
 // gzipTrailing reports data left in the compressed stream outer (nil when not gzip) after
@@ -210,20 +238,38 @@ func oneLine(err error) string {
 }
 
 func unmarshal(data []byte, s *snapshot.Snapshot) error {
+	return unmarshalChecked(data, s, nil)
+}
+
+// unmarshalChecked is unmarshal that, when c is not nil, gives c every record instead of keeping
+// them in s (a document decoded whole by yaml.v3 is given to c after it).
+func unmarshalChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		return decodeJSON(bytes.NewReader(data), s, int64(len(data)))
+		return decodeJSONChecked(bytes.NewReader(data), s, int64(len(data)), c)
 	}
-	if _, ok := decodeYAMLLean(data, s); ok {
+	if _, ok := decodeYAMLLeanChecked(data, s, c); ok {
 		return checkTrailer(data, s)
 	}
 	*s = snapshot.Snapshot{}
+	if c != nil {
+		*c = snapshot.Checker{} // it saw part of the records
+	}
 	if len(data) > MaxWholeYAML {
 		return fmt.Errorf("not in the YAML layout procsnap writes (README: Loading snapshots), and larger than "+
 			"%d MiB, beyond what a general YAML decoder may read (about 25 times the file's size in memory); "+
 			"convert it to JSON (yq -o json) or undo the hand edits", MaxWholeYAML>>20)
 	}
-	return unmarshalYAML(data, s)
+	if err := unmarshalYAML(data, s); err != nil {
+		return err
+	}
+	if c != nil && s.Processes != nil {
+		for i := range s.Processes {
+			c.Add(&s.Processes[i])
+		}
+		s.Processes = s.Processes[:0]
+	}
+	return nil
 }
 
 // MaxWholeYAML bounds the YAML documents decoded whole by yaml.v3, those not in the layout the
@@ -255,6 +301,11 @@ func unmarshalYAML(data []byte, s *snapshot.Snapshot) error {
 // or a socket is refused at once instead of blocking (ErrInvalid, naming what it is). Callers
 // that accept standard input say so explicitly and call Decode.
 func Load(path string) (*snapshot.Snapshot, error) {
+	return load(path, nil)
+}
+
+// load is Load, checking the records with c instead of keeping them when c is not nil.
+func load(path string, c *snapshot.Checker) (*snapshot.Snapshot, error) {
 	if format, _ := FormatFromPath(path); format == FormatJSONL {
 		return nil, fmt.Errorf("%s: %w: jsonl is an export format that procsnap writes but does not read back", path, snapshot.ErrUnknownFormat)
 	}
@@ -275,7 +326,7 @@ func Load(path string) (*snapshot.Snapshot, error) {
 		return nil, fmt.Errorf("%s: %w: is a %s, not a regular file (give - to read standard input)",
 			path, snapshot.ErrInvalid, fileKind(info.Mode()))
 	}
-	return decode(f, path, MaxFileSize, info.Size())
+	return decodeChecked(f, path, MaxFileSize, info.Size(), c)
 }
 
 // WriteFile writes s to path atomically and durably: a temporary file in the same directory

@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,9 @@ func TestLoadRefusesCountsThatContradictTheRecords(t *testing.T) {
 					}
 				}
 				got, err := Decode(bytes.NewReader(data), "in.snap")
+				if cerr := CheckStream(bytes.NewReader(data), "in.snap"); fmt.Sprint(cerr) != fmt.Sprint(err) {
+					t.Errorf("CheckStream: %v; Decode: %v", cerr, err)
+				}
 				if c.want == "" {
 					if err != nil {
 						t.Fatal(err)

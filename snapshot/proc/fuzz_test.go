@@ -16,7 +16,7 @@ import (
 )
 
 // The fuzzers check properties, not only the absence of panics: a loader error is one line that
-// names the file, what parses re-renders and parses back to the same value, and parser errors
+// names the file (and validate's check gives the same), what parses re-renders and parses back to the same value, and parser errors
 // are classified as malformed. Seed corpora live in testdata/fuzz/<FuzzName>/.
 
 func FuzzDecode(f *testing.F) {
@@ -29,6 +29,10 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := format.Decode(bytes.NewReader(data), "fuzz.yaml")
+		// validate checks without keeping the records, and must answer as loading does.
+		if cerr := format.CheckStream(bytes.NewReader(data), "fuzz.yaml"); fmt.Sprint(cerr) != fmt.Sprint(err) {
+			t.Fatalf("CheckStream: %v; Decode: %v", cerr, err)
+		}
 		if err != nil {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "fuzz.yaml: ") || strings.ContainsAny(msg, "\r\n") {
