@@ -135,7 +135,7 @@ func TestTreeArgsMergesRealSubtrees(t *testing.T) {
 		// whatever runs the tests (a CI runner's arguments may hold "*[" or "sleep 403 S").
 		sub := subtreeFrom(out, pid+" sh -c for i")
 		if sub == "" || strings.Contains(sub, "*[") || strings.Count(sub, "sleep 403 S") != 3 {
-			t.Errorf("%v -p merged, or lacks the 3 sleeps:\n%s", args, out)
+			t.Errorf("%v -p merged, or lacks the 3 sleeps; the shell's subtree:\n%s\nthe whole tree:\n%s", args, sub, out)
 		}
 	}
 }
