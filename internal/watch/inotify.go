@@ -74,13 +74,12 @@ func slicesClone(s []string) []string { return append([]string(nil), s...) }
 // waiter puts the watch loop to sleep in one ppoll(2) on an eventfd, with the tick's timeout,
 // on the loop's own goroutine; the inotify reader (startInotify) writes the eventfd.
 //
-// The first version slept on a Go timer and a channel: each of the 100 idle ticks a second
-// cost a timer callback and futex wake-ups between runtime threads (strace: 512 futex calls a
-// second for 188 preads of loadavg), 3.2% of a core in an empty PID namespace. A ppoll timeout
-// costs one system call: 1.7%. Polling the inotify descriptor itself in the same ppoll was
-// cheaper still but caught fewer processes that exit right after exec (90% against 94-96% in
-// the same runs): woken on the CPU of the process that opened the library, the loop waited
-// for it, while the reader's hand-off lets the loop run on the other CPU at once.
+// A Go timer and a channel cost, on each idle tick, a timer callback and futex wake-ups between
+// runtime threads; a ppoll timeout costs one system call, about half the CPU when idle.
+// Polling the inotify descriptor itself in the same ppoll was cheaper still but caught fewer
+// processes that exit right after exec: woken on the CPU of the process that opened the
+// library, the loop waited for it, while the reader's hand-off lets the loop run on the other
+// CPU at once (README, "Measurements behind the code").
 type waiter struct {
 	efd  int // eventfd written by the inotify reader, -1 when polling only
 	stop func()

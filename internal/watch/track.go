@@ -304,10 +304,9 @@ func (w *Watcher) describe(pid int) string {
 // opened by execve itself) comes before the new command line is in place, and on a loaded
 // host a forked child can wait milliseconds for a CPU between fork, exec and exit, past the
 // scheduled re-reads that back off from HotInterval; the loader's opening of libc, once the
-// new command line is in place, wakes the loop again. Measured with bench/watch's spawner on
-// this loaded 2-core VM, three alternating runs of 200 processes exiting right after exec:
-// caught 92.0/96.0/97.0% with these re-reads, 94.0/94.5/94.5% without, and misses seen only
-// with the parent's command line 6/6/4 against 10/10/10.
+// new command line is in place, wakes the loop again. On a loaded host these re-reads leave
+// fewer processes seen only with their parent's command line (README, "Measurements behind the
+// code").
 const maxWakeRecheck = 64
 
 // wakeFirstCheck is when a process found on an inotify wake-up is first re-read.

@@ -11,9 +11,8 @@ import (
 )
 
 // A lean reader for the YAML layout encodeYAML writes. yaml.v3 builds a node tree of the whole
-// document before decoding it, about 25 times the file's size in memory (a 16 MB snapshot of
-// 5,000 processes peaked at 618 MB in a diff of two); this reader parses each process record
-// straight into the model.
+// document before decoding it, about 25 times the file's size in memory; this reader parses
+// each process record straight into the model.
 //
 // It yields exactly what yaml.v3 would, or declines:
 //   - the header, everything before the column-0 line "processes:", is small and goes through

@@ -27,9 +27,8 @@ const (
 
 // MaxFileSize bounds how much a snapshot file may expand to when loaded (after gunzip). Decoding
 // YAML with yaml.v3, as every file not in procsnap's own layout is (decode_yaml_layout.go), takes
-// about 25 times the file's size in memory (measured: a 16 MB snapshot of 5,084 processes and
-// 72,975 fds peaked at 398 MB RSS), so 128 MiB, eight times that busy host, keeps a load of a
-// hostile or runaway file near 3 GB.
+// about 25 times the file's size in memory, so 128 MiB, several times a busy host's snapshot,
+// keeps a load of a hostile or runaway file near 3 GB.
 const MaxFileSize = 128 << 20
 
 // yamlTrailer ends every YAML snapshot from schema procsnap/v1.1 on. It is a comment, so any YAML
@@ -164,10 +163,9 @@ func byteOrderMark(data []byte) string {
 }
 
 // readLimited reads r to EOF or up to limit bytes in 1 MiB chunks and joins them once, so that
-// rejecting a huge stream allocates twice the limit in total (io.ReadAll grows by a quarter at a
-// time and allocated 4.2 times the limit; bytes.Buffer 8 times, measured). A first chunk of
-// first bytes (when not 0) takes a file of known size whole: no join, and half the memory to
-// touch (joining the chunks of a 16 MB snapshot took 38 ms of page faults and copying).
+// rejecting a huge stream allocates twice the limit in total (io.ReadAll and bytes.Buffer grow
+// step by step and allocate several times the limit). A first chunk of first bytes (when not 0)
+// takes a file of known size whole: no join, and half the memory to touch.
 func readLimited(r io.Reader, limit, first int) ([]byte, error) {
 	const chunk = 1 << 20
 	var chunks [][]byte
@@ -228,8 +226,8 @@ func unmarshal(data []byte, s *snapshot.Snapshot) error {
 
 // MaxWholeYAML bounds the YAML documents decoded whole by yaml.v3, those not in the layout the
 // lean reader reads (comments and blank lines at column 0 are in it): yaml.v3 takes about 25
-// times a document's size (a one-line edit of an 88 MB file cost 3.6 GB), so 8 MiB keeps any
-// load near 200 MB. JSON has no such bound: it is decoded as a stream.
+// times a document's size, so 8 MiB keeps any load near 200 MB. JSON has no such bound: it is
+// decoded as a stream.
 const MaxWholeYAML = 8 << 20
 
 // unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document
