@@ -78,7 +78,7 @@ func main() {
 			break
 		}
 		if t.name == "procsnap" {
-			extraRuns(t, *spawner, *static, *loaded, want("extra"), *withDaemons && want("daemons"), *count, *gap, *runs, dir)
+			extraRuns(tools, *spawner, *static, *loaded, want("extra"), *withDaemons && want("daemons"), *count, *gap, *runs, dir)
 			if *isolate && want("exact") {
 				exactRuns(t, *spawner, *static, *count, *gap, *runs, dir)
 			}
