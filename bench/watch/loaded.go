@@ -144,17 +144,17 @@ func extraRuns(ts []tool, spawner, static string, loaded, catch, withDaemons boo
 					end = busyLoops()
 				}
 				la := loadavg()
-				rates, out, spawned := catchRunOut(tt, v.spawner, count, gap, dir, fmt.Sprintf("v%d-%d", i, r))
+				rates, out, spawned, cpu := catchRunOut(tt, v.spawner, count, gap, dir, fmt.Sprintf("v%d-%d", i, r))
 				if end != nil {
 					end()
 				}
-				if tt.name != "procsnap" {
-					fmt.Printf("  %-8s %-19s run %d (load %s): %s\n", tt.name, v.label, r, la, list(rates))
+				if !strings.HasPrefix(tt.name, "procsnap") {
+					fmt.Printf("  %-10s %-19s run %d (load %s): %s | cpu %.1f%%\n", tt.name, v.label, r, la, list(rates), cpu)
 					continue
 				}
 				rep, created, truth, total := missedReport(out, spawned)
-				fmt.Printf("  %-8s %-19s run %d (load %s): %s | missed reported %d of %d created (whole host); spawner's not seen at all %d of %d\n",
-					tt.name, v.label, r, la, list(rates), rep, created, truth, total)
+				fmt.Printf("  %-10s %-19s run %d (load %s): %s | cpu %.1f%% | missed reported %d of %d created (whole host); spawner's not seen at all %d of %d\n",
+					tt.name, v.label, r, la, list(rates), cpu, rep, created, truth, total)
 			}
 		}
 	}
