@@ -193,3 +193,31 @@ func symlink(t *testing.T, target, link string) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkShareCreator is the cost shareCreator adds to each process first seen adopted, on
+// this host: the benchmark's own process as the daemon, the living processes within
+// maxSharePIDGap before it as the candidates whose descriptors are read.
+func BenchmarkShareCreator(b *testing.B) {
+	w, err := New(Options{NoInotify: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	p := w.live[os.Getpid()]
+	if p == nil {
+		b.Fatal("own process not seen")
+	}
+	n := 0
+	for _, c := range w.live {
+		if c.key.PID < p.key.PID && c.key.PID >= p.key.PID-maxSharePIDGap {
+			n++
+		}
+	}
+	b.ReportMetric(float64(n), "candidates")
+	for b.Loop() {
+		w.shareCreator(p)
+	}
+}
