@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,8 @@ import (
 //   - cgroup: the daemon's cgroup is the candidate's, or that of its closest living ancestor
 //     (an exited candidate's is no longer readable); a different cgroup rules it out.
 //   - Descriptors: a pipe or socket the daemon holds (inherited through the middle) that one
-//     living process alone holds too, within maxSharePIDGap before it, names that process
+//     living process alone holds too, among the closest within maxSharePIDGap before it, names
+//     that process
 //     (shareCreator): over PID order, unless PID order names one of its descendants. Only the
 //     daemon's descriptors and those of the living processes in that window are read, once,
 //     when the daemon is first seen adopted: an exited launcher's are not known (remembering
@@ -130,10 +132,13 @@ walk:
 const (
 	maxSharePIDGap = 1024
 	maxFDs         = 256
+	// maxShareReads bounds how many processes' descriptors one inference reads.
+	maxShareReads = 64
 )
 
 // shareCreator returns the living process that holds a pipe or socket p holds, alone among the
-// living processes within maxSharePIDGap before p that could have created it (started no later,
+// maxShareReads closest living processes within maxSharePIDGap before p that could have
+// created it (started no later,
 // same uid or root, not an adopter), and that object ("pipe:[123]"); nil when p holds none or
 // none is held by exactly one of them. Descriptors a whole job shares (a CI runner's output
 // pipe) are held by many and say nothing; those of a process the launcher made for this
@@ -143,13 +148,20 @@ func (w *Watcher) shareCreator(p *proc) (*proc, string) {
 	if len(mine) == 0 {
 		return nil, ""
 	}
-	holders := map[string][]*proc{}
+	var cands []*proc
 	for _, c := range w.live {
 		if c == p || c.key.PID >= p.key.PID || c.key.PID < p.key.PID-maxSharePIDGap || c.cur.Kthread ||
 			c.cur.State == 'Z' || c.key.StartTicks > p.key.StartTicks || w.adopters[c.key.PID] ||
 			(c.uid != p.uid && c.uid > 0 && p.uid >= 0) {
 			continue
 		}
+		cands = append(cands, c)
+	}
+	// The closest first, and only so many: on a host packed with idle processes, reading a
+	// thousand descriptor tables would stall the watch for tens of milliseconds.
+	slices.SortFunc(cands, func(a, b *proc) int { return b.key.PID - a.key.PID })
+	holders := map[string][]*proc{}
+	for _, c := range cands[:min(len(cands), maxShareReads)] {
 		for o := range fdObjects(w.opts.Root, c.key.PID) {
 			if mine[o] {
 				holders[o] = append(holders[o], c)
