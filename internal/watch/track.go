@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -355,6 +357,52 @@ func (w *Watcher) recheckYoung(now time.Time) (next time.Time) {
 	clear(w.young[len(keep):])
 	w.young = keep
 	return next
+}
+
+// spinWindow is how recently a process must have been first seen for spinPreExec to re-read
+// it: its fork, found by this tick or the one before (DefaultInterval).
+const spinWindow = DefaultInterval
+
+// spinFor bounds how long one wake-up re-reads its processes in spinPreExec, and spinEvery is
+// the pause between two re-reads (a sleep: a busy loop took the CPU the exec needed). On this
+// 2-core VM at load 10, the exec of a static program was seen a median 0.3 ms (busy loop: 1 ms)
+// after the wake-up, 90% of them within 2 ms.
+const (
+	spinFor   = 2 * time.Millisecond
+	spinEvery = 25 * time.Microsecond
+)
+
+// spinPreExec follows a wake-up from a program directory (spinDirs): an exec of a program
+// there is under way, and a static program opens nothing else, so no later wake-up comes once
+// its new command line is in place, and it may live a tenth of a millisecond after it, less
+// than the young re-reads' first step on a loaded host. So the young processes first seen
+// within spinWindow that are still copies of their parent are re-read every spinEvery until
+// each has exec'd or exited, for at most spinFor; each process once (a fork that never execs,
+// a subshell writing to /tmp, costs one spinFor).
+func (w *Watcher) spinPreExec() {
+	now := w.opts.Now()
+	var todo []*proc
+	for _, p := range w.young {
+		if p.alive() && !p.spun && now.Sub(p.firstSeen) <= spinWindow && w.preExec(p) {
+			p.spun = true
+			todo = append(todo, p)
+		}
+	}
+	pause := unix.NsecToTimespec(int64(spinEvery))
+	for t0 := time.Now(); len(todo) > 0 && time.Since(t0) < spinFor; {
+		now := w.opts.Now()
+		keep := todo[:0]
+		for _, p := range todo {
+			w.observe(p, now)
+			if p.alive() && p.cur.State != 'Z' && w.preExec(p) {
+				keep = append(keep, p)
+			}
+		}
+		todo = keep
+		if len(todo) > 0 {
+			_ = unix.Nanosleep(&pause, nil)
+		}
+	}
 }
 
 // gone records that p exited and was reaped.
