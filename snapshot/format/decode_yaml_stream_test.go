@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -147,5 +148,36 @@ func TestDecodeStreamMatchesWhole(t *testing.T) {
 				t.Errorf("%s, %s: (-whole +stream):\n%s", name, r.how, d)
 			}
 		}
+	}
+}
+
+// TestYAMLMapsShared: as in JSON (TestJSONMapsShared), processes whose maps are equal in content
+// get one map from the lean reader; others their own.
+func TestYAMLMapsShared(t *testing.T) {
+	s := fullSnapshot(t) // processes 0 and 2 are equal but for the pid
+	s.Processes[1].Namespaces = map[string]uint64{"a_key": 1, "b_key": 2}
+	var got snapshot.Snapshot
+	if st, ok := decodeYAMLLean(encodeYAMLBytes(t, s), &got); !ok || st.chunks > 0 {
+		t.Fatalf("the lean reader declined the document or a record of it (%+v)", st)
+	}
+	if d := cmp.Diff(s, &got); d != "" {
+		t.Fatalf("(-want +got):\n%s", d)
+	}
+	for _, c := range []struct {
+		name string
+		ptr  func(i int) uintptr
+	}{
+		{"namespaces", func(i int) uintptr { return reflect.ValueOf(got.Processes[i].Namespaces).Pointer() }},
+		{"unread", func(i int) uintptr { return reflect.ValueOf(got.Processes[i].Unread).Pointer() }},
+	} {
+		if c.ptr(0) == 0 {
+			t.Fatalf("process 0 has no %s", c.name)
+		}
+		if c.ptr(0) != c.ptr(2) {
+			t.Errorf("equal %s of two processes are two maps", c.name)
+		}
+	}
+	if reflect.ValueOf(got.Processes[0].Namespaces).Pointer() == reflect.ValueOf(got.Processes[1].Namespaces).Pointer() {
+		t.Error("different namespaces share a map")
 	}
 }
