@@ -181,3 +181,54 @@ func TestYAMLMapsShared(t *testing.T) {
 		t.Error("different namespaces share a map")
 	}
 }
+
+// TestDecodeRereadsOnlyFiles: a document the lean reader declines is read again from the start
+// only from a regular file; from a pipe its bytes are kept. Both decode it.
+func TestDecodeRereadsOnlyFiles(t *testing.T) {
+	// An anchor in the header: valid YAML outside the layout, decoded whole by yaml.v3.
+	doc := bytes.Replace([]byte(badsnap.Valid), []byte("header:\n"), []byte("header: &h\n"), 1)
+	want, wantErr := decodeWholeYAML(doc, "f")
+	if wantErr != nil || bytes.Equal(doc, []byte(badsnap.Valid)) {
+		t.Fatalf("the document does not load outside the layout: %v", wantErr)
+	}
+	var lean snapshot.Snapshot
+	if _, ok := decodeYAMLLean(doc, &lean); ok {
+		t.Fatal("the lean reader takes the document")
+	}
+	f, err := os.Create(filepath.Join(t.TempDir(), "f.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	go func() {
+		_, _ = pw.Write(doc)
+		pw.Close()
+	}()
+	for _, c := range []struct {
+		name  string
+		r     *os.File
+		again bool
+	}{{"file", f, true}, {"pipe", pr, false}} {
+		if got := rereadable(c.r); got != c.again {
+			t.Errorf("%s: rereadable = %v, want %v", c.name, got, c.again)
+		}
+		got, err := decode(c.r, "f", MaxFileSize, 0)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: error %v, want %v", c.name, err, wantErr)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: (-whole +stream):\n%s", c.name, d)
+		}
+	}
+}

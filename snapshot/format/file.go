@@ -85,7 +85,7 @@ func Decode(r io.Reader, name string) (*snapshot.Snapshot, error) {
 // reads (0 when unknown), which sizes the buffers of an uncompressed file.
 func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot, error) {
 	var rewind func() error
-	if sk, ok := r.(io.Seeker); ok {
+	if sk, ok := r.(io.Seeker); ok && rereadable(r) {
 		if off, err := sk.Seek(0, io.SeekCurrent); err == nil {
 			rewind = func() error {
 				_, err := sk.Seek(off, io.SeekStart)
@@ -94,6 +94,17 @@ func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot
 		}
 	}
 	return decodeFrom(r, name, limit, size, rewind)
+}
+
+// rereadable reports whether r, a Seeker, reads the same bytes again after a seek back: not a
+// terminal or another device given as standard input, where a seek may succeed and read on.
+func rereadable(r io.Reader) bool {
+	f, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return true // bytes.Reader, strings.Reader
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode().IsRegular()
 }
 
 // decodeFrom is decode, given a function that rewinds r to where decode found it when r can be
