@@ -364,9 +364,8 @@ func (w *Watcher) recheckYoung(now time.Time) (next time.Time) {
 const spinWindow = DefaultInterval
 
 // spinFor bounds how long one wake-up re-reads its processes in spinPreExec, and spinEvery is
-// the pause between two re-reads (a sleep: a busy loop took the CPU the exec needed). On this
-// 2-core VM at load 10, the exec of a static program was seen a median 0.3 ms (busy loop: 1 ms)
-// after the wake-up, 90% of them within 2 ms.
+// the pause between two re-reads (a sleep: a busy loop took the CPU the exec needed). The 2 ms
+// cover most execs of a static program after the wake-up (README: Measurements behind the code).
 const (
 	spinFor   = 2 * time.Millisecond
 	spinEvery = 25 * time.Microsecond

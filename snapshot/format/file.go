@@ -156,9 +156,9 @@ var errReread = errors.New("read again")
 // decoded exactly as the whole document was before: the errors come in the same order, and
 // unmarshal decodes the bytes kept, or refuses a document too large for yaml.v3, which
 // is why the bytes need not be kept beyond MaxWholeYAML. A file (canReread) is read again
-// from the start for yaml.v3 (errReread) instead: keeping the first 8 MiB of every document
-// in case it is declined cost 20 MB of RSS in a diff of two 17 MiB snapshots, where the bytes
-// are garbage once read. Standard input cannot be read again: its bytes are kept, up to
+// from the start for yaml.v3 (errReread) instead: keeping the first MaxWholeYAML bytes of
+// every document in case it is declined would hold them through every load, where they are
+// garbage once read. Standard input cannot be read again: its bytes are kept, up to
 // MaxWholeYAML, and dropped as soon as the document is longer.
 func decodeYAMLStream(br *bufio.Reader, outer *bufio.Reader, name string, limit int, size int64, sized, canReread bool) (*snapshot.Snapshot, error) {
 	in := &yamlInput{r: br, limit: limit, dropped: canReread}
