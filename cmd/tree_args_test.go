@@ -82,7 +82,9 @@ func TestTreeArgsMergesRealSleeps(t *testing.T) {
 	}
 }
 
-// sleepChildren returns the PIDs of the children of pid running `sleep 400`.
+// sleepChildren returns the PIDs of the children of pid running `sleep 400` and asleep (state
+// S): a child read between its exec and its first nanosleep is running (R), and tree prints the
+// state it read.
 func sleepChildren(pid int) []int {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
 	if err != nil {
@@ -92,7 +94,7 @@ func sleepChildren(pid int) []int {
 	for _, f := range strings.Fields(string(b)) {
 		c, _ := strconv.Atoi(f)
 		cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", c))
-		if err == nil && string(cmd) == "sleep\x00400\x00" {
+		if err == nil && string(cmd) == "sleep\x00400\x00" && asleep(c) {
 			out = append(out, c)
 		}
 	}
@@ -135,7 +137,7 @@ func TestTreeArgsMergesRealSubtrees(t *testing.T) {
 		// whatever runs the tests (a CI runner's arguments may hold "*[" or "sleep 403 S").
 		sub := subtreeFrom(out, pid+" sh -c for i")
 		if sub == "" || strings.Contains(sub, "*[") || strings.Count(sub, "sleep 403 S") != 3 {
-			t.Errorf("%v -p merged, or lacks the 3 sleeps:\n%s", args, out)
+			t.Errorf("%v -p merged, or lacks the 3 sleeps; the shell's subtree:\n%s\nthe whole tree:\n%s", args, sub, out)
 		}
 	}
 }
@@ -157,4 +159,16 @@ func subtreeFrom(out, mark string) string {
 		return b.String()
 	}
 	return ""
+}
+
+// asleep reports whether /proc/pid/stat gives the state S (the field after the command's
+// closing parenthesis).
+func asleep(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	i := strings.LastIndexByte(string(b), ')')
+	if err != nil || i < 0 {
+		return false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	return len(f) > 0 && f[0] == "S"
 }

@@ -36,7 +36,7 @@ func buildLineage(a, b *snapshot.Snapshot) *lineageIndex {
 		if k := cgroupKey(p); k != "" {
 			x.cgroup[k] = append(x.cgroup[k], member{p, inB})
 		}
-		if s, ok := auditSession(p); ok {
+		if s, ok := p.AuditSession(); ok {
 			x.session[s] = append(x.session[s], member{p, inB})
 		}
 	}
@@ -68,14 +68,6 @@ func cgroupName(p *snapshot.Process) string {
 	return strings.Join(p.CgroupV1, " ")
 }
 
-// auditSession returns p's audit session when it was read and set.
-func auditSession(p *snapshot.Process) (uint32, bool) {
-	if p.AuditSessionID == nil || *p.AuditSessionID == snapshot.AuditUnset {
-		return 0, false
-	}
-	return *p.AuditSessionID, true
-}
-
 // scoreLineage adds lineageWeight/(n-1) to every candidate in p's cgroup, and again to every
 // candidate in p's audit session, where n processes (p included) share it and n <= maxHolders.
 func (c *comparer) scoreLineage(p *snapshot.Process, get func(*snapshot.Process, bool) *candidate) {
@@ -98,7 +90,7 @@ func (c *comparer) scoreLineage(p *snapshot.Process, get func(*snapshot.Process,
 	if k := cgroupKey(p); k != "" {
 		share(c.lineage.cgroup[k], "cgroup "+cgroupName(p))
 	}
-	if s, ok := auditSession(p); ok {
+	if s, ok := p.AuditSession(); ok {
 		share(c.lineage.session[s], fmt.Sprintf("audit session %d (loginuid %s)", s, loginName(p)))
 	}
 }
@@ -121,7 +113,7 @@ func (c *comparer) contradicted(p *snapshot.Process, cands map[snapshot.Key]*can
 	sp := *p.AuditSessionID
 	var out []string
 	for k, cd := range cands {
-		sq, ok := auditSession(cd.proc)
+		sq, ok := cd.proc.AuditSession()
 		if !ok || sq == sp || cd.score <= 0 {
 			continue
 		}

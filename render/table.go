@@ -181,7 +181,7 @@ func plainTable(w io.Writer, header []string, rows [][]string, o TableOptions) e
 	}
 	// Each column is as wide as its widest cell as cut; the cells are written one line at a
 	// time, padded with blanks, so the output costs what it holds (a table library buffered the
-	// whole table in several copies: 1.4 GB for a 100 MB command line).
+	// whole table in several copies).
 	colw := make([]int, len(header))
 	for _, r := range cells {
 		for i, c := range r {
@@ -249,7 +249,7 @@ func wrapList(w io.Writer, prefix string, items []string, width int) int {
 
 // displayWidth is twwidth.Width with a fast path for printable ASCII, one column per byte:
 // twwidth strips escape sequences into a copy and caches every string it measures, which
-// made a 100 MB command line cost seconds and copies per measurement.
+// made a huge command line cost a copy per measurement.
 func displayWidth(s string) int {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {

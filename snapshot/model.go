@@ -214,6 +214,15 @@ func (p *Process) Key() Key { return Key{PID: p.PID, StartTicks: p.StartTicks} }
 // set ((u32)-1).
 const AuditUnset = 1<<32 - 1
 
+// AuditSession returns p's audit login session id; false when it was never set (AuditUnset) or
+// not read.
+func (p *Process) AuditSession() (uint32, bool) {
+	if p.AuditSessionID == nil || *p.AuditSessionID == AuditUnset {
+		return 0, false
+	}
+	return *p.AuditSessionID, true
+}
+
 // IsZombie reports whether p is a zombie: state Z, and not a process whose leader thread exited
 // while other threads run on (LeaderExited).
 func (p *Process) IsZombie() bool { return p.State == "Z" && !p.LeaderExited() }

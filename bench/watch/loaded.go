@@ -113,7 +113,10 @@ func atoiOr0(s string) int {
 // extraRuns are the additions: catch runs quiet and loaded (one busy loop per CPU),
 // with the dynamic spawner and the static one run from /tmp, each with the missed count
 // procsnap reported beside the truth; and the launch chains of real daemons, quiet and loaded.
-func extraRuns(t tool, spawner, static string, loaded, catch, withDaemons bool, count int, gap time.Duration, runs int, dir string) {
+// Every tool of ts (procsnap first, then pspy when given) takes each run in turn, so that
+// both see the same host load; procsnap alone has a missed count and daemons.
+func extraRuns(ts []tool, spawner, static string, loaded, catch, withDaemons bool, count int, gap time.Duration, runs int, dir string) {
+	t := ts[0]
 	type variant struct {
 		label, spawner string
 		load           bool
@@ -132,20 +135,27 @@ func extraRuns(t tool, spawner, static string, loaded, catch, withDaemons bool, 
 	if !catch {
 		vs = nil
 	}
-	fmt.Printf("\n%s catch runs (%d per bucket; %d runs each): caught %% per bucket; missed reported vs the truth\n", t.name, count, runs)
+	fmt.Printf("\ncatch runs (%d per bucket; %d runs each): caught %% per bucket %v µs; procsnap's missed reported vs the truth\n", count, runs, buckets)
 	for i, v := range vs {
 		for r := range runs {
-			var end func()
-			if v.load {
-				end = busyLoops()
+			for _, tt := range ts {
+				var end func()
+				if v.load {
+					end = busyLoops()
+				}
+				la := loadavg()
+				rates, out, spawned, cpu := catchRunOut(tt, v.spawner, count, gap, dir, fmt.Sprintf("v%d-%d", i, r))
+				if end != nil {
+					end()
+				}
+				if !strings.HasPrefix(tt.name, "procsnap") {
+					fmt.Printf("  %-10s %-19s run %d (load %s): %s | cpu %.1f%%\n", tt.name, v.label, r, la, list(rates), cpu)
+					continue
+				}
+				rep, created, truth, total := missedReport(out, spawned)
+				fmt.Printf("  %-10s %-19s run %d (load %s): %s | cpu %.1f%% | missed reported %d of %d created (whole host); spawner's not seen at all %d of %d\n",
+					tt.name, v.label, r, la, list(rates), cpu, rep, created, truth, total)
 			}
-			rates, out, spawned := catchRunOut(t, v.spawner, count, gap, dir, fmt.Sprintf("v%d-%d", i, r))
-			if end != nil {
-				end()
-			}
-			rep, created, truth, total := missedReport(out, spawned)
-			fmt.Printf("  %-19s run %d: %s | missed reported %d of %d created (whole host); spawner's not seen at all %d of %d\n",
-				v.label, r, list(rates), rep, created, truth, total)
 		}
 	}
 	if withDaemons {

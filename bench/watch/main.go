@@ -35,6 +35,7 @@ func main() {
 	procsnap := flag.String("procsnap", "bin/procsnap", "procsnap binary")
 	spawner := flag.String("spawner", "bin/watch-spawn", "spawner binary (bench/watch/spawner/spawn.c)")
 	pspy := flag.String("pspy", "", "pspy binary to measure the same way (optional)")
+	procsnapB := flag.String("procsnap-b", "", "a second procsnap binary (a change to compare), measured in turn with the first in the extra runs (optional)")
 	count := flag.Int("count", 200, "processes per lifetime bucket and run")
 	gap := flag.Duration("gap", 20*time.Millisecond, "mean gap between spawns")
 	runs := flag.Int("runs", 3, "catch-rate and CPU runs per tool (medians are reported)")
@@ -66,6 +67,9 @@ func main() {
 		}
 	}
 	tools := []tool{{name: "procsnap", argv: []string{*procsnap, "watch", "--format", "jsonl"}, ready: `"kind":"watching"`, caught: procsnapCaught}}
+	if *procsnapB != "" {
+		tools = append(tools, tool{name: "procsnap-b", argv: []string{*procsnapB, "watch", "--format", "jsonl"}, ready: `"kind":"watching"`, caught: procsnapCaught})
+	}
 	if *pspy != "" {
 		tools = append(tools, tool{name: "pspy", argv: []string{*pspy, "-c=false", "-f=false"}, ready: "\ndone\n", caught: pspyCaught})
 	}
@@ -78,7 +82,7 @@ func main() {
 			break
 		}
 		if t.name == "procsnap" {
-			extraRuns(t, *spawner, *static, *loaded, want("extra"), *withDaemons && want("daemons"), *count, *gap, *runs, dir)
+			extraRuns(tools, *spawner, *static, *loaded, want("extra"), *withDaemons && want("daemons"), *count, *gap, *runs, dir)
 			if *isolate && want("exact") {
 				exactRuns(t, *spawner, *static, *count, *gap, *runs, dir)
 			}
@@ -167,25 +171,28 @@ func start(t tool, out string) (*exec.Cmd, func()) {
 // catchRun starts the tool, spawns count processes per bucket and returns the caught share
 // per bucket: the PID seen with the marker in its command line.
 func catchRun(t tool, spawner string, count int, gap time.Duration, dir string, run int) []float64 {
-	rates, _, _ := catchRunOut(t, spawner, count, gap, dir, fmt.Sprint(run))
+	rates, _, _, _ := catchRunOut(t, spawner, count, gap, dir, fmt.Sprint(run))
 	return rates
 }
 
-// catchRunOut is catchRun, also returning the tool's output and the spawner's list.
-func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, label string) ([]float64, []byte, []byte) {
+// catchRunOut is catchRun, also returning the tool's output, the spawner's list and the
+// tool's CPU while the spawner ran (% of a core).
+func catchRunOut(t tool, spawner string, count int, gap time.Duration, dir, label string) ([]float64, []byte, []byte, float64) {
 	out := filepath.Join(dir, fmt.Sprintf("%s-catch-%s.out", t.name, label))
-	_, stop := start(t, out)
+	c, stop := start(t, out)
+	t0, c0 := time.Now(), cpuNS(c.Process.Pid)
 	spawned, err := exec.Command(spawner, "run", strconv.Itoa(count), strconv.Itoa(int(gap.Microseconds()))).Output()
 	if err != nil {
 		fail(fmt.Errorf("spawner: %w", err))
 	}
+	cpu := 100 * float64(cpuNS(c.Process.Pid)-c0) / float64(time.Since(t0).Nanoseconds())
 	time.Sleep(2 * time.Second)
 	stop()
 	b, err := os.ReadFile(out)
 	if err != nil {
 		fail(err)
 	}
-	return caughtRates(t, b, spawned), b, spawned
+	return caughtRates(t, b, spawned), b, spawned, cpu
 }
 
 // caughtRates is the caught share per bucket: the spawner's PIDs seen with their marker.

@@ -26,14 +26,6 @@ func cgroupOf(p *snapshot.Process) string {
 	return ""
 }
 
-// auditSession returns p's audit login session id, false when never set or not recorded.
-func auditSession(p *snapshot.Process) (uint32, bool) {
-	if p.AuditSessionID == nil || *p.AuditSessionID == snapshot.AuditUnset {
-		return 0, false
-	}
-	return *p.AuditSessionID, true
-}
-
 // fromGroup: rank 4, the same cgroup or audit login session as older processes. The only older
 // process in it is a medium-confidence candidate, one of a few a low one.
 func (x *explainer) fromGroup(c *cands) {
@@ -41,9 +33,9 @@ func (x *explainer) fromGroup(c *cands) {
 	if cg := cgroupOf(p); cg != "" && cg != "/" {
 		x.fromMates(c, "cgroup "+cg, func(q *snapshot.Process) bool { return cgroupOf(q) == cg })
 	}
-	if sid, ok := auditSession(p); ok {
+	if sid, ok := p.AuditSession(); ok {
 		x.fromMates(c, "audit login session "+strconv.FormatUint(uint64(sid), 10), func(q *snapshot.Process) bool {
-			s, ok := auditSession(q)
+			s, ok := q.AuditSession()
 			return ok && s == sid
 		})
 	}

@@ -22,12 +22,13 @@ type record struct {
 	fields []*field
 }
 
-// field is one yaml-tagged field of a record.
+// field is one field of a record, as the struct tag the codec reads (yaml or json) names it.
 type field struct {
 	goName    string
 	key       string
 	omitempty bool
-	kind      *kind
+	typ       string  // the Go type as the model spells it: "int", "[]string", "*uint32"
+	kind      *kind   // how the YAML codec writes and reads it; nil for the JSON writer
 	elem      *record // the record of a []Struct field
 }
 
@@ -79,8 +80,9 @@ func parseModel(dir string) (*modelPackage, error) {
 }
 
 // records returns the root record and every record it holds in a slice, depth first, each at
-// the indentation the layout gives it.
-func (m *modelPackage) records(root string, indent int) ([]*record, error) {
+// the indentation the YAML layout gives it, with the fields and names that the struct tag tag
+// ("yaml" or "json") gives them.
+func (m *modelPackage) records(root string, indent int, tag string) ([]*record, error) {
 	var out []*record
 	seen := map[string]bool{}
 	var walk func(typ string, indent int) (*record, error)
@@ -96,7 +98,7 @@ func (m *modelPackage) records(root string, indent int) ([]*record, error) {
 		r := &record{typ: typ, fn: lowerStem(typ), indent: indent}
 		out = append(out, r)
 		for _, f := range st.Fields.List {
-			fs, err := m.fields(r, f, walk)
+			fs, err := m.fields(r, f, tag, walk)
 			if err != nil {
 				return nil, err
 			}
@@ -105,7 +107,7 @@ func (m *modelPackage) records(root string, indent int) ([]*record, error) {
 		if len(r.fields) == 0 {
 			return nil, fmt.Errorf("codegen: %s has no fields to write", typ)
 		}
-		if first := r.fields[0]; first.omitempty || first.kind.list {
+		if first := r.fields[0]; tag == "yaml" && (first.omitempty || first.kind.list) {
 			return nil, fmt.Errorf("codegen: %s.%s: the first field of a record shares its \"- \" line, so it must be a scalar without omitempty",
 				typ, first.goName)
 		}
@@ -117,8 +119,9 @@ func (m *modelPackage) records(root string, indent int) ([]*record, error) {
 	return out, nil
 }
 
-// fields returns the fields one declaration line of r's struct declares, as yaml.v3 names them.
-func (m *modelPackage) fields(r *record, f *ast.Field, walk func(string, int) (*record, error)) ([]*field, error) {
+// fields returns the fields one declaration line of r's struct declares, as yaml.v3 or
+// encoding/json (tagKey) names them.
+func (m *modelPackage) fields(r *record, f *ast.Field, tagKey string, walk func(string, int) (*record, error)) ([]*field, error) {
 	if len(f.Names) == 0 {
 		return nil, fmt.Errorf("codegen: %s: embedded field %s: the codec writes named fields only", r.typ, types.ExprString(f.Type))
 	}
@@ -128,35 +131,47 @@ func (m *modelPackage) fields(r *record, f *ast.Field, walk func(string, int) (*
 		if err != nil {
 			return nil, err
 		}
-		tag = reflect.StructTag(s).Get("yaml")
+		tag = reflect.StructTag(s).Get(tagKey)
 	}
 	var out []*field
 	for _, name := range f.Names {
 		if !name.IsExported() || tag == "-" {
-			continue // yaml.v3 skips them too
+			continue // yaml.v3 and encoding/json skip them too
 		}
 		key, opts, _ := strings.Cut(tag, ",")
-		if key == "" {
+		switch {
+		case key != "":
+		case tagKey == "yaml":
 			key = strings.ToLower(name.Name)
+		default:
+			key = name.Name
 		}
-		fd := &field{goName: name.Name, key: key}
+		fd := &field{goName: name.Name, key: key, typ: types.ExprString(f.Type)}
 		for _, o := range strings.Split(opts, ",") {
 			switch o {
 			case "":
 			case "omitempty":
 				fd.omitempty = true
 			default:
-				return nil, fmt.Errorf("codegen: %s.%s: yaml option %q is not supported", r.typ, name.Name, o)
+				return nil, fmt.Errorf("codegen: %s.%s: %s option %q is not supported", r.typ, name.Name, tagKey, o)
 			}
 		}
-		typ := types.ExprString(f.Type)
+		typ := fd.typ
 		if elem, ok := strings.CutPrefix(typ, "[]"); ok && m.structs[elem] != nil {
 			sub, err := walk(elem, r.indent+4)
 			if err != nil {
 				return nil, err
 			}
 			fd.kind, fd.elem = recordsKind, sub
-		} else if fd.kind = kinds[typ]; fd.kind == nil {
+		}
+		if tagKey != "yaml" {
+			out = append(out, fd) // the JSON writer checks its own kinds (jsonKinds)
+			continue
+		}
+		if fd.elem == nil {
+			fd.kind = kinds[typ]
+		}
+		if fd.kind == nil {
 			return nil, fmt.Errorf("codegen: %s.%s: the codec has no writer and reader for %s (add one to kinds in internal/codegen)",
 				r.typ, name.Name, typ)
 		}

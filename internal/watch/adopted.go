@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,13 @@ import (
 //     that ancestor and comes after it, is ruled out.
 //   - cgroup: the daemon's cgroup is the candidate's, or that of its closest living ancestor
 //     (an exited candidate's is no longer readable); a different cgroup rules it out.
+//   - Descriptors: a pipe or socket the daemon holds (inherited through the middle) that one
+//     living process alone holds too, among the closest within maxSharePIDGap before it, names
+//     that process
+//     (shareCreator): over PID order, unless PID order names one of its descendants. Only the
+//     daemon's descriptors and those of the living processes in that window are read, once,
+//     when the daemon is first seen adopted: an exited launcher's are not known (remembering
+//     every process's descriptors would cost a directory read per process).
 //
 // What was used is said in the chain_how of the started and daemonized events; when nothing
 // fits, the creator is "unknown" and the chain shows only the adopter.
@@ -82,14 +90,17 @@ func (w *Watcher) inferCreator(p *proc, now time.Time) {
 	cg := readCgroup(w.opts.Root, p.key.PID)
 	var between []*proc
 	nMissed := 0
+	var found *proc
+	var how string
+walk:
 	for pid := p.key.PID - 1; pid >= lo; pid-- {
 		for _, c := range byPID[pid] {
 			if c.alive() && c.cur.State != 'Z' && c.key.StartTicks <= p.key.StartTicks {
 				w.observe(c, now) // a launcher's exit may not have been seen yet
 			}
-			if how := w.creatorEvidence(p, c, between, nMissed, cg); how != "" {
-				p.parent, p.inferred, p.follow = c.key, how, p.follow || c.follow
-				return
+			if how = w.creatorEvidence(p, c, between, nMissed, cg); how != "" {
+				found = c
+				break walk
 			}
 		}
 		between = append(between, byPID[pid]...)
@@ -97,7 +108,100 @@ func (w *Watcher) inferCreator(p *proc, now time.Time) {
 			nMissed++
 		}
 	}
-	p.inferred = ""
+	sharer, obj := w.shareCreator(p)
+	switch {
+	case sharer != nil && found == sharer:
+		how += fmt.Sprintf(", shares %s with it (no other living process does)", obj)
+	case sharer != nil && found != nil && w.descends(found, sharer):
+		how += fmt.Sprintf(", its ancestor %d (%s) shares %s with it", sharer.key.PID, sharer.cur.Comm, obj)
+	case sharer != nil:
+		found = sharer
+		how = fmt.Sprintf("inferred: creator %d (%s, alive) from sharing %s with it (no other living process does), started before it",
+			sharer.key.PID, sharer.cur.Comm, obj)
+	}
+	if found == nil {
+		p.inferred = ""
+		return
+	}
+	p.parent, p.inferred, p.follow = found.key, how, p.follow || found.follow
+}
+
+// maxSharePIDGap bounds how far before a daemon's PID shareCreator looks for a process holding
+// one of its pipes or sockets (wider than maxPIDGap: unrelated processes between them do not
+// matter here), and maxFDs how many descriptors of one process it reads.
+const (
+	maxSharePIDGap = 1024
+	maxFDs         = 256
+	// maxShareReads bounds how many processes' descriptors one inference reads.
+	maxShareReads = 64
+)
+
+// shareCreator returns the living process that holds a pipe or socket p holds, alone among the
+// maxShareReads closest living processes within maxSharePIDGap before p that could have
+// created it (started no later,
+// same uid or root, not an adopter), and that object ("pipe:[123]"); nil when p holds none or
+// none is held by exactly one of them. Descriptors a whole job shares (a CI runner's output
+// pipe) are held by many and say nothing; those of a process the launcher made for this
+// daemon alone (a pipe it reads the daemon's output from) are held by the launcher alone.
+func (w *Watcher) shareCreator(p *proc) (*proc, string) {
+	mine := fdObjects(w.opts.Root, p.key.PID)
+	if len(mine) == 0 {
+		return nil, ""
+	}
+	var cands []*proc
+	for _, c := range w.live {
+		if c == p || c.key.PID >= p.key.PID || c.key.PID < p.key.PID-maxSharePIDGap || c.cur.Kthread ||
+			c.cur.State == 'Z' || c.key.StartTicks > p.key.StartTicks || w.adopters[c.key.PID] ||
+			(c.uid != p.uid && c.uid > 0 && p.uid >= 0) {
+			continue
+		}
+		cands = append(cands, c)
+	}
+	// The closest first, and only so many: on a host packed with idle processes, reading a
+	// thousand descriptor tables would stall the watch for tens of milliseconds.
+	slices.SortFunc(cands, func(a, b *proc) int { return b.key.PID - a.key.PID })
+	holders := map[string][]*proc{}
+	for _, c := range cands[:min(len(cands), maxShareReads)] {
+		for o := range fdObjects(w.opts.Root, c.key.PID) {
+			if mine[o] {
+				holders[o] = append(holders[o], c)
+			}
+		}
+	}
+	var best *proc
+	var obj string
+	for o, hs := range holders {
+		if len(hs) == 1 && (best == nil || hs[0].key.PID > best.key.PID || hs[0] == best && o < obj) {
+			best, obj = hs[0], o
+		}
+	}
+	return best, obj
+}
+
+// fdObjects returns the pipes and sockets pid holds: the targets of its descriptors' links,
+// "pipe:[ino]" or "socket:[ino]", the same for every holder of one object. Files, terminals and
+// /dev/null, which unrelated processes share, are left out; so is what cannot be read (another
+// user's process).
+func fdObjects(root string, pid int) map[string]bool {
+	dir := root + "/" + strconv.Itoa(pid) + "/fd"
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	names, _ := f.Readdirnames(maxFDs)
+	f.Close()
+	var out map[string]bool
+	for _, n := range names {
+		l, err := os.Readlink(dir + "/" + n)
+		if err != nil || !(strings.HasPrefix(l, "pipe:[") || strings.HasPrefix(l, "socket:[")) {
+			continue
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[l] = true
+	}
+	return out
 }
 
 // creatorEvidence says why c is p's creator, or "" when it is not a fit.

@@ -2,6 +2,7 @@ package watch
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,4 +139,85 @@ func TestInferCreatorCgroup(t *testing.T) {
 			t.Fatalf("no daemonized event for 502: %+v", w.out)
 		})
 	}
+}
+
+// TestInferCreatorSharedPipe: a daemon (480, adopted by init, in the session of a middle 470
+// that was never seen) holds a pipe. PID order alone names 460, the closest process before it
+// with only unseen PIDs between them. When the launcher 450 alone holds that pipe too, it is
+// the creator; when 460 holds it as well (a pipe a whole job shares), the pipe says nothing.
+func TestInferCreatorSharedPipe(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		holders []int
+		want    int
+		pipe    bool
+	}{
+		{name: "launcher alone", holders: []int{450}, want: 450, pipe: true},
+		{name: "launcher and another", holders: []int{450, 460}, want: 460},
+		{name: "nobody", want: 460},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			w := startFake(t, root, Options{})
+			fakeProc(t, root, 450, 400, "launcher", "launcher")
+			fakeProc(t, root, 460, 400, "other", "other")
+			fakeDaemon(t, root, 480, 1, 470, "daemon")
+			for _, pid := range append([]int{480}, tc.holders...) {
+				fd := filepath.Join(root, fmt.Sprint(pid), "fd")
+				for name, target := range map[string]string{"0": "/dev/null", "1": "pipe:[77]", "2": "/dev/pts/0"} {
+					symlink(t, target, filepath.Join(fd, name))
+				}
+			}
+			setLastPID(t, root, 480)
+			if err := w.Tick(); err != nil {
+				t.Fatal(err)
+			}
+			d := w.live[480]
+			if d == nil || !d.adoptedAtBirth {
+				t.Fatalf("daemon: %+v, want first seen adopted", d)
+			}
+			if d.parent.PID != tc.want || strings.Contains(d.inferred, "pipe:[77]") != tc.pipe {
+				t.Errorf("creator %d (%s), want %d, pipe named: %v", d.parent.PID, d.inferred, tc.want, tc.pipe)
+			}
+		})
+	}
+}
+
+// symlink makes link point to target, creating link's directory.
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkShareCreator is the cost shareCreator adds to each process first seen adopted, on
+// this host: the benchmark's own process as the daemon, the living processes within
+// maxSharePIDGap before it as the candidates whose descriptors are read.
+func BenchmarkShareCreator(b *testing.B) {
+	w, err := New(Options{NoInotify: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	p := w.live[os.Getpid()]
+	if p == nil {
+		b.Fatal("own process not seen")
+	}
+	n := 0
+	for _, c := range w.live {
+		if c.key.PID < p.key.PID && c.key.PID >= p.key.PID-maxSharePIDGap {
+			n++
+		}
+	}
+	for b.Loop() {
+		w.shareCreator(p)
+	}
+	b.ReportMetric(float64(min(n, maxShareReads)), "candidates")
 }

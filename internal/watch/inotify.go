@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -74,16 +75,18 @@ func slicesClone(s []string) []string { return append([]string(nil), s...) }
 // waiter puts the watch loop to sleep in one ppoll(2) on an eventfd, with the tick's timeout,
 // on the loop's own goroutine; the inotify reader (startInotify) writes the eventfd.
 //
-// The first version slept on a Go timer and a channel: each of the 100 idle ticks a second
-// cost a timer callback and futex wake-ups between runtime threads (strace: 512 futex calls a
-// second for 188 preads of loadavg), 3.2% of a core in an empty PID namespace. A ppoll timeout
-// costs one system call: 1.7%. Polling the inotify descriptor itself in the same ppoll was
-// cheaper still but caught fewer processes that exit right after exec (90% against 94-96% in
-// the same runs): woken on the CPU of the process that opened the library, the loop waited
-// for it, while the reader's hand-off lets the loop run on the other CPU at once.
+// A Go timer and a channel cost, on each idle tick, a timer callback and futex wake-ups between
+// runtime threads; a ppoll timeout costs one system call, about half the CPU when idle.
+// Polling the inotify descriptor itself in the same ppoll was cheaper still but caught fewer
+// processes that exit right after exec: woken on the CPU of the process that opened the
+// library, the loop waited for it, while the reader's hand-off lets the loop run on the other
+// CPU at once (README, "Measurements behind the code").
 type waiter struct {
 	efd  int // eventfd written by the inotify reader, -1 when polling only
 	stop func()
+	// execDir is set by the reader when something was opened in a program directory (see
+	// spinDirs) since the loop last took it.
+	execDir atomic.Bool
 }
 
 // newWaiter watches dirs for IN_OPEN, counting each wake-up in wakeups. It returns a waiter
@@ -95,8 +98,11 @@ func newWaiter(dirs []string, wakeups *atomic.Int64) (*waiter, []string, error) 
 	}
 	w := &waiter{efd: efd}
 	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
-	stop, watched, err := startInotify(dirs, func() {
+	stop, watched, err := startInotify(dirs, func(execDir bool) {
 		wakeups.Add(1)
+		if execDir {
+			w.execDir.Store(true)
+		}
 		_, _ = unix.Write(efd, one)
 	})
 	if err != nil {
@@ -127,6 +133,9 @@ func (w *waiter) wait(d time.Duration) bool {
 	return true
 }
 
+// takeExecDir reports whether a wake-up since the last call came from a program directory.
+func (w *waiter) takeExecDir() bool { return w.execDir.Swap(false) }
+
 // close stops the inotify reader and releases the eventfd.
 func (w *waiter) close() {
 	if w.stop != nil {
@@ -138,20 +147,44 @@ func (w *waiter) close() {
 	}
 }
 
+// spinDirs returns which of the resolved dirs are program directories: not a library
+// directory nor one of $PATH, so those anyone can write to (and any a caller names). An
+// IN_OPEN there is most likely the exec of a program dropped there, maybe a static one, which
+// opens nothing else: the only wake-up it gives comes before its new command line is in place
+// (see spinPreExec).
+func spinDirs(dirs []string) map[string]bool {
+	libOrPath := map[string]bool{}
+	for _, d := range append(slicesClone(defaultInotifyDirs), filepath.SplitList(os.Getenv("PATH"))...) {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			libOrPath[r] = true
+		}
+	}
+	out := map[string]bool{}
+	for _, d := range dirs {
+		out[d] = !libOrPath[d]
+	}
+	return out
+}
+
 // startInotify watches dirs for IN_OPEN and calls wake when something is opened there, from a
-// goroutine of its own blocked in read(2). It returns a stop function and the directories
-// actually watched.
-func startInotify(dirs []string, wake func()) (stop func(), watched []string, err error) {
+// goroutine of its own blocked in read(2), saying whether it was in a program directory
+// (spinDirs). It returns a stop function and the directories actually watched.
+func startInotify(dirs []string, wake func(execDir bool)) (stop func(), watched []string, err error) {
 	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC)
 	if err != nil {
 		return nil, nil, err
 	}
 	var errs []string
-	for _, d := range inotifyDirs(dirs) {
-		if _, err := unix.InotifyAddWatch(fd, d, unix.IN_OPEN); err != nil {
+	resolved := inotifyDirs(dirs)
+	spin := spinDirs(resolved)
+	spinWD := map[int32]bool{}
+	for _, d := range resolved {
+		wd, err := unix.InotifyAddWatch(fd, d, unix.IN_OPEN)
+		if err != nil {
 			errs = append(errs, d+": "+err.Error())
 			continue
 		}
+		spinWD[int32(wd)] = spin[d]
 		watched = append(watched, d)
 	}
 	if len(watched) == 0 {
@@ -177,7 +210,7 @@ func startInotify(dirs []string, wake func()) (stop func(), watched []string, er
 				return
 			}
 			if n > 0 && !done.Load() {
-				wake()
+				wake(inExecDir(buf[:n], spinWD))
 			}
 		}
 	}()
@@ -194,4 +227,17 @@ func startInotify(dirs []string, wake func()) (stop func(), watched []string, er
 		}
 	}
 	return stop, watched, nil
+}
+
+// inExecDir reports whether one of the inotify events in b was in a watched directory that
+// spin marks.
+func inExecDir(b []byte, spin map[int32]bool) bool {
+	for len(b) >= unix.SizeofInotifyEvent {
+		// struct inotify_event: wd, mask, cookie, len (of the name that follows), in host order.
+		if spin[int32(binary.NativeEndian.Uint32(b[0:4]))] {
+			return true
+		}
+		b = b[min(len(b), unix.SizeofInotifyEvent+int(binary.NativeEndian.Uint32(b[12:16]))):]
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,100 @@ func TestLiveWakeOnExecInWritableDir(t *testing.T) {
 			t.Fatalf("no inotify wake-up after running %s", prog)
 		}
 	}
+}
+
+// TestLiveCreatorSharesPipe stages a double fork whose middle is gone before the watch looks:
+// the launcher L, a bash, reads from a process substitution <(setsid sh -c "sleep M &"), whose
+// process (the middle) calls setsid, starts the daemon D in the background and exits, reaped
+// by L at once; D, adopted, holds the write end of the pipe L holds the read end of. An
+// unrelated process U is started between L and the middle, so PID order names U (the closest
+// process before D, with an unseen PID between them). The watch ticks once, after all that:
+// D is first seen adopted, and the pipe it shares with L alone names L its creator.
+func TestLiveCreatorSharesPipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-kernel test")
+	}
+	setsid, err := exec.LookPath("setsid")
+	if err != nil {
+		t.Skip("no setsid")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	w, err := New(Options{NoInotify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	m := marker(t)
+	t.Cleanup(func() { killByCmdline(t, m) })
+	l := exec.Command(bash, "-c", `read go; exec 3< <(`+setsid+` sh -c "sleep `+m+` &"); read end`)
+	in, err := l.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		in.Close()
+		_ = l.Wait()
+	})
+	u := start(t, "sleep", "300")
+	if _, err := in.Write([]byte("go\n")); err != nil {
+		t.Fatal(err)
+	}
+	// D: the process running sleep M, once the middle (the leader of D's session) is gone.
+	var d sighting
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the daemon was not started, or its middle not reaped, in 30 s")
+		}
+		d = findByArg(t, m)
+		if _, err := os.Stat("/proc/" + strconv.Itoa(d.SID)); d.PID != 0 && d.SID != d.PID && os.IsNotExist(err) {
+			break
+		}
+	}
+	if err := w.Tick(); err != nil {
+		t.Fatal(err)
+	}
+	var started *Event
+	for i, e := range w.out {
+		if e.Kind == KindStarted && e.PID == d.PID {
+			started = &w.out[i]
+		}
+	}
+	if started == nil {
+		t.Fatalf("no started event for the daemon %d; events %+v", d.PID, w.out)
+	}
+	t.Logf("L %d, U %d, middle %d, D %d: chain_how %q", l.Process.Pid, u.Process.Pid, d.SID, d.PID, started.ChainHow)
+	if len(started.Chain) == 0 || started.Chain[0].PID != l.Process.Pid || !strings.Contains(started.ChainHow, " pipe:[") {
+		t.Errorf("daemon's chain %+v (%s), want its launcher %d first, from the pipe they share", started.Chain, started.ChainHow, l.Process.Pid)
+	}
+}
+
+// findByArg returns the process whose command line holds arg as argv[1] (zero if none).
+func findByArg(t testing.TB, arg string) sighting {
+	t.Helper()
+	var buf []byte
+	pids, err := listPIDs("/proc", &buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if a := splitCmdline(b); err != nil || len(a) < 2 || a[1] != arg {
+			continue
+		}
+		st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		var s sighting
+		if err == nil && parseStat(st, &s) == nil {
+			return s
+		}
+	}
+	return sighting{}
 }

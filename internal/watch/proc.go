@@ -40,6 +40,7 @@ type proc struct {
 	zombieSaid     bool // became_zombie was emitted
 	exitSaid       bool // exited was emitted
 	daemonSaid     bool // daemonized was emitted
+	spun           bool // spinPreExec has re-read it
 }
 
 func (p *proc) alive() bool { return p.exitedAt.IsZero() }

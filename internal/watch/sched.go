@@ -11,17 +11,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Where the watch runs, and how soon it runs when woken. Measured with bench/watch's spawner
-// on this 2-vCPU VM (kernel 6.18, PREEMPT_NONE, HZ=250), 200 processes exiting right after
-// exec per run, three alternating runs each: caught 99.0-100% with both settings below,
-// 93.0-95.5% without pinning, 95.5-98.0% without the short slice, 87.0-92.5% with neither.
-// ftrace showed why: a read of /proc/PID/stat or cmdline during an exec blocks on a lock the
-// exec holds (down_read_killable in do_task_stat, and in __access_remote_vm for cmdline), the
-// exec'ing process wakes the reader onto its own CPU, and there the reader waits behind it
-// (the kernel does not preempt the exec) for up to a 4 ms tick while the other CPU idles;
-// inotify and timer wake-ups crossing to a halted vCPU added up to 2 ms more. With every
-// thread on one CPU those wake-ups stay local, and the short slice lets the woken watch
-// preempt whatever runs there at the next chance.
+// Where the watch runs, and how soon it runs when woken. Each of the two settings below
+// catches more of the processes that exit right after exec, both together the most (README,
+// "Measurements behind the code"). ftrace showed why: a read of /proc/PID/stat or cmdline
+// during an exec blocks on a lock the exec holds (down_read_killable in do_task_stat, and in
+// __access_remote_vm for cmdline), the exec'ing process wakes the reader onto its own CPU, and
+// there the reader waits behind it (the kernel does not preempt the exec) for up to a
+// scheduler tick while the other CPU idles; inotify and timer wake-ups crossing to a halted
+// vCPU add more. With every thread on one CPU those wake-ups stay local, and the short slice
+// lets the woken watch preempt whatever runs there at the next chance.
 
 // AutoCPU and AnyCPU are the special values of Options.CPU.
 const (
@@ -142,8 +140,8 @@ func readCPUIdle(root string) (map[int]float64, error) {
 // idlestCPU returns the CPU of allowed that was idle longest between two readings of
 // readCPUIdle, or -1 when no allowed CPU is in both. On a tie (/proc/stat counts in 10 ms
 // units, and Start is often shorter) it takes the highest-numbered CPU: CPU 0 is where
-// interrupts and housekeeping land by default (pinned to CPU 0 with taskset, the watch caught
-// 97.0 and 98.5% of the 0 ms processes, pinned to CPU 1 100 and 100%).
+// interrupts and housekeeping land by default (pinned to CPU 0, the watch caught fewer of the
+// processes that exit at once than pinned to CPU 1).
 func idlestCPU(before, after map[int]float64, allowed *unix.CPUSet) int {
 	best, bestIdle := -1, 0.0
 	for cpu, a := range after {

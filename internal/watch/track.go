@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/procsnap/procsnap/diff"
 	"github.com/procsnap/procsnap/snapshot"
 )
@@ -304,10 +306,9 @@ func (w *Watcher) describe(pid int) string {
 // opened by execve itself) comes before the new command line is in place, and on a loaded
 // host a forked child can wait milliseconds for a CPU between fork, exec and exit, past the
 // scheduled re-reads that back off from HotInterval; the loader's opening of libc, once the
-// new command line is in place, wakes the loop again. Measured with bench/watch's spawner on
-// this loaded 2-core VM, three alternating runs of 200 processes exiting right after exec:
-// caught 92.0/96.0/97.0% with these re-reads, 94.0/94.5/94.5% without, and misses seen only
-// with the parent's command line 6/6/4 against 10/10/10.
+// new command line is in place, wakes the loop again. On a loaded host these re-reads leave
+// fewer processes seen only with their parent's command line (README, "Measurements behind the
+// code").
 const maxWakeRecheck = 64
 
 // wakeFirstCheck is when a process found on an inotify wake-up is first re-read.
@@ -356,6 +357,51 @@ func (w *Watcher) recheckYoung(now time.Time) (next time.Time) {
 	clear(w.young[len(keep):])
 	w.young = keep
 	return next
+}
+
+// spinWindow is how recently a process must have been first seen for spinPreExec to re-read
+// it: its fork, found by this tick or the one before (DefaultInterval).
+const spinWindow = DefaultInterval
+
+// spinFor bounds how long one wake-up re-reads its processes in spinPreExec, and spinEvery is
+// the pause between two re-reads (a sleep: a busy loop took the CPU the exec needed). The 2 ms
+// cover most execs of a static program after the wake-up (README: Measurements behind the code).
+const (
+	spinFor   = 2 * time.Millisecond
+	spinEvery = 25 * time.Microsecond
+)
+
+// spinPreExec follows a wake-up from a program directory (spinDirs): an exec of a program
+// there is under way, and a static program opens nothing else, so no later wake-up comes once
+// its new command line is in place, and it may live a tenth of a millisecond after it, less
+// than the young re-reads' first step on a loaded host. So the young processes first seen
+// within spinWindow that are still copies of their parent are re-read every spinEvery until
+// each has exec'd or exited, for at most spinFor; each process once (a fork that never execs,
+// a subshell writing to /tmp, costs one spinFor).
+func (w *Watcher) spinPreExec() {
+	now := w.opts.Now()
+	var todo []*proc
+	for _, p := range w.young {
+		if p.alive() && !p.spun && now.Sub(p.firstSeen) <= spinWindow && w.preExec(p) {
+			p.spun = true
+			todo = append(todo, p)
+		}
+	}
+	pause := unix.NsecToTimespec(int64(spinEvery))
+	for t0 := time.Now(); len(todo) > 0 && time.Since(t0) < spinFor; {
+		now := w.opts.Now()
+		keep := todo[:0]
+		for _, p := range todo {
+			w.observe(p, now)
+			if p.alive() && p.cur.State != 'Z' && w.preExec(p) {
+				keep = append(keep, p)
+			}
+		}
+		todo = keep
+		if len(todo) > 0 {
+			_ = unix.Nanosleep(&pause, nil)
+		}
+	}
 }
 
 // gone records that p exited and was reaped.

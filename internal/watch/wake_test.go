@@ -1,12 +1,15 @@
 package watch
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // fakeProc writes the stat, status and cmdline of one process under root.
@@ -188,5 +191,131 @@ func TestDeadProcessIsAnExit(t *testing.T) {
 	want := []string{"started 500", "exited 500"}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("events %q, want %q", kinds, want)
+	}
+}
+
+// TestSpinSeesExecAfterProgramDirWake: on a wake-up from a program directory (the exec of a
+// program dropped in /tmp: the only wake-up a static program gives, before its new command
+// line is in place), a child first seen as a copy of its parent is re-read within the same
+// tick until it has exec'd; a wake-up from a library directory does not (the loader's opening
+// of libc wakes the watch again after the exec). The exec happens while the tick runs: the
+// watch's clock makes it when first asked the time after the child is followed (a re-read
+// asks it). Each process is re-read so once.
+func TestSpinSeesExecAfterProgramDirWake(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		execWoken bool
+		want      bool
+	}{
+		{name: "program directory", execWoken: true, want: true},
+		{name: "library directory", execWoken: false, want: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			t0 := time.Date(2026, 12, 6, 21, 0, 0, 0, time.UTC)
+			var w *Watcher
+			execd := false
+			now := func() time.Time {
+				if w != nil && w.live[500] != nil && !execd {
+					execd = true
+					fakeProc(t, root, 500, 400, "child", "child", "0", "marker")
+				}
+				return t0
+			}
+			w = startFake(t, root, Options{Now: now})
+
+			fakeProc(t, root, 500, 400, "spawner", "spawner", "run")
+			setLastPID(t, root, 500)
+			w.woken, w.execWoken = true, tc.execWoken
+			if err := w.Tick(); err != nil {
+				t.Fatal(err)
+			}
+			if got := hasExec(w.out, 500, "marker"); got != tc.want {
+				t.Errorf("exec of pid 500 reported in the waking tick: %v, want %v (events %+v)", got, tc.want, w.out)
+			}
+		})
+	}
+	t.Run("once per process", func(t *testing.T) {
+		root := t.TempDir()
+		now := time.Date(2026, 12, 6, 21, 0, 0, 0, time.UTC)
+		w := startFake(t, root, Options{Now: func() time.Time { return now }})
+		fakeProc(t, root, 500, 400, "spawner", "spawner", "run")
+		setLastPID(t, root, 500)
+		w.woken, w.execWoken = true, true
+		if err := w.Tick(); err != nil {
+			t.Fatal(err)
+		}
+		if p := w.live[500]; p == nil || !p.spun || !w.preExec(p) {
+			t.Fatalf("pid 500 after a tick that re-read it: %+v, want spun and still pre-exec", p)
+		}
+		// It execs; the next wake-up from a program directory, before its scheduled re-read,
+		// does not re-read it again.
+		fakeProc(t, root, 500, 400, "child", "child", "0", "marker")
+		now = now.Add(10 * time.Microsecond)
+		w.out = nil
+		w.woken, w.execWoken = false, true
+		if err := w.Tick(); err != nil {
+			t.Fatal(err)
+		}
+		if hasExec(w.out, 500, "marker") {
+			t.Errorf("pid 500 re-read by a second spin: events %+v", w.out)
+		}
+	})
+}
+
+func hasExec(evs []Event, pid int, marker string) bool {
+	return slices.ContainsFunc(evs, func(e Event) bool {
+		return e.Kind == KindExec && e.PID == pid && slices.Contains(e.NewCmdline, marker)
+	})
+}
+
+// TestInExecDir: the inotify events read at once are scanned for one in a program directory,
+// each event's length read from its header.
+func TestInExecDir(t *testing.T) {
+	event := func(wd int32, name string) []byte {
+		n := (len(name) + 1 + 15) / 16 * 16 // the kernel pads the name with NULs
+		b := make([]byte, 16+n)
+		binary.NativeEndian.PutUint32(b[0:], uint32(wd))
+		binary.NativeEndian.PutUint32(b[4:], unix.IN_OPEN)
+		binary.NativeEndian.PutUint32(b[12:], uint32(n))
+		copy(b[16:], name)
+		return b
+	}
+	spin := map[int32]bool{1: false, 2: true}
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		want bool
+	}{
+		{"library only", event(1, "libc.so.6"), false},
+		{"program dir", event(2, "dropped"), true},
+		{"program dir after a long name", append(event(1, "libsomething-with-a-long-name.so.1"), event(2, "x")...), true},
+		{"unknown watch", event(3, "x"), false},
+		{"no name", event(2, ""), true},
+		{"cut short", event(2, "dropped")[:10], false},
+	} {
+		if got := inExecDir(tc.b, spin); got != tc.want {
+			t.Errorf("%s: inExecDir = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestSpinDirs: the library directories and those of $PATH are not program directories; the
+// writable ones are.
+func TestSpinDirs(t *testing.T) {
+	bin := t.TempDir()
+	t.Setenv("PATH", bin)
+	tmp, err := filepath.EvalSymlinks(os.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := spinDirs([]string{bin, tmp})
+	if got[bin] || !got[tmp] {
+		t.Errorf("spinDirs = %v, want %s false ($PATH) and %s true", got, bin, tmp)
+	}
+	for _, d := range inotifyDirs(defaultInotifyDirs) {
+		if spinDirs([]string{d})[d] {
+			t.Errorf("library directory %s is a program directory", d)
+		}
 	}
 }

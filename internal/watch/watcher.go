@@ -112,6 +112,7 @@ type Watcher struct {
 	started    bool
 	nextYoung  time.Time // when the next young process is due (zero: none)
 	woken      bool      // the coming Tick follows an inotify wake-up
+	execWoken  bool      // ... from a program directory (spinPreExec)
 	scanQ      []*proc   // live processes the current rescan pass re-reads
 	scanPos    int
 	scanFrom   time.Time
@@ -232,6 +233,7 @@ func (w *Watcher) Run(ctx context.Context, emit func([]Event) error) error {
 			w.out = append(w.out, lateEvent(late, w.opts.Now()))
 		}
 		w.woken = woke
+		w.execWoken = woke && wt.takeExecDir()
 		if err := w.Tick(); err != nil {
 			return err
 		}
@@ -292,6 +294,10 @@ func (w *Watcher) Tick() error {
 	}
 	w.lastTick = now
 	w.nextYoung = w.recheckYoung(now)
+	if w.execWoken {
+		w.execWoken = false
+		w.spinPreExec()
+	}
 	if !now.Before(w.nextRescan) {
 		if err := w.rescan(now, false); err != nil {
 			return err

@@ -1,7 +1,9 @@
-// Command gencodec writes the record code of the fast YAML codec from the model's struct tags
-// (internal/codegen). It runs from a go:generate directive beside the codec:
+// Command gencodec writes the record code of the fast YAML codec, or of the JSON process writer
+// (-codec json), from the model's struct tags (internal/codegen). It runs from a go:generate
+// directive beside the codec:
 //
-//	//go:generate go run ../scripts/gencodec -model . -out yaml_records_gen.go
+//	//go:generate go run ../../scripts/gencodec -model .. -type Process -out yaml_records_gen.go
+//	//go:generate go run ../../scripts/gencodec -codec json -model .. -type Process -out json_records_gen.go
 package main
 
 import (

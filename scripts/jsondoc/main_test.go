@@ -38,6 +38,6 @@ func TestJSONDocIsCurrent(t *testing.T) {
 		t.Fatalf("%v (go test ./scripts/jsondoc -update writes it)", err)
 	}
 	if d := cmp.Diff(string(want), got.String()); d != "" {
-		t.Errorf("docs/json.md is stale: go test ./scripts/jsondoc -update (-want +got):\n%s", d)
+		t.Errorf("docs/json.md is stale: go generate ./scripts/jsondoc (-want +got):\n%s", d)
 	}
 }

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -11,9 +12,8 @@ import (
 )
 
 // A lean reader for the YAML layout encodeYAML writes. yaml.v3 builds a node tree of the whole
-// document before decoding it, about 25 times the file's size in memory (a 16 MB snapshot of
-// 5,000 processes peaked at 618 MB in a diff of two); this reader parses each process record
-// straight into the model.
+// document before decoding it, about 25 times the file's size in memory; this reader parses
+// each process record straight into the model.
 //
 // It yields exactly what yaml.v3 would, or declines:
 //   - the header, everything before the column-0 line "processes:", is small and goes through
@@ -50,41 +50,109 @@ func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
 	return decodeYAMLLeanChecked(data, s, nil)
 }
 
+// decodeYAMLLeanChecked is decodeYAMLLean that, when c is not nil, gives each record to c
+// instead of keeping it (decodeYAMLLeanFrom).
+func decodeYAMLLeanChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) (st leanStats, ok bool) {
+	st, ok, _ = decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, int64(len(data)), len(data), c)
+	return st, ok
+}
+
 // maxInternedChecked bounds the strings interned while records are checked and not kept.
 const maxInternedChecked = 4096
 
-// decodeYAMLLeanChecked is decodeYAMLLean that, when c is not nil, gives each record to c
-// instead of keeping it: s.Processes is then an empty list and one record is in memory at a time.
-// When ok is false c has seen part of the records: reset it.
-func decodeYAMLLeanChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) (st leanStats, ok bool) {
-	if !fastFieldsKnown || !bytes.HasPrefix(skipComments(data), []byte("header:")) {
-		return st, false
+// decodeYAMLLeanFrom is decodeYAMLLean reading the document from br one record at a time: it
+// holds the header, then one record and the first line of the next, never the whole document.
+// size is the document's length when known (a regular file), else 0; limit bounds it (br fails
+// beyond), and so how far a buffer grows. err is the first error br returned other than io.EOF;
+// ok is then false.
+//
+// It gives what decodeYAMLLean on the whole document gives because every test the record loop
+// makes at a record's start, on the whole rest of the document, stops at the next line that
+// starts a record: a record is parsed up to the first line not indented by four spaces, and
+// comments, recordLen and isTrailer stop at a line starting "  - pid: ". So the loop runs on a
+// window holding the record up to and including that next line (or to the end of the input,
+// for the last record), and moves on when it reaches that line.
+//
+// When c is not nil each record is given to c instead of kept: s.Processes is then an empty list
+// and one record is in memory at a time. When ok is false c has seen part of the records: reset it.
+func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limit int, c *snapshot.Checker) (st leanStats, ok bool, err error) {
+	if !fastFieldsKnown {
+		return st, false, nil
 	}
-	i := bytes.Index(data, []byte("\n"+processesLine))
-	if i < 0 || !decodeHeaderYAML(data[:i+1], &s.Header) {
-		return st, false
+	lr := lineReader{br: br, most: limit + 1}
+	// The head: the lines before the first line "processes:" that is not the first line. The
+	// first line that is not a comment or empty must start "header:" (skipComments in the
+	// document cannot stop earlier, at a trailer, since a line other than a newline follows),
+	// which is checked before the line is read: a document that does not start so is declined
+	// without reading it into memory.
+	var head []byte
+	header := false
+	for {
+		if !header {
+			if b, _ := br.Peek(len("header:")); len(b) > 0 && b[0] != '#' && b[0] != '\n' {
+				if !bytes.HasPrefix(b, []byte("header:")) {
+					return st, false, nil
+				}
+				header = true
+			}
+		}
+		start := len(head)
+		var more bool
+		if head, more, err = lr.appendLine(head); err != nil {
+			return st, false, err
+		}
+		if start > 0 && string(head[start:]) == processesLine {
+			head = head[:start]
+			break
+		}
+		if !more {
+			return st, false, nil
+		}
 	}
-	body := data[i+1+len(processesLine):]
+	if !header || !decodeHeaderYAML(head, &s.Header) {
+		return st, false, nil
+	}
 	// Room for the processes the header counts, within reason: a record takes 256 bytes or more.
-	room := max(0, min(s.Header.Counts.Processes, len(body)/256))
+	// Without the size (standard input, gzip), up to 32,768, and append grows from there.
+	room := 1 << 15
+	if size > 0 {
+		room = int(max(0, size-int64(len(head)+len(processesLine))) / 256)
+	}
+	room = max(0, min(s.Header.Counts.Processes, room))
 	if c != nil {
 		room = 1 // the one record being checked
 	}
 	s.Processes = make([]snapshot.Process, 0, room)
 	d := newLeanDecoder()
-	for len(body) > 0 {
+	// win holds the lines from the current record on; next is the offset of the line starting
+	// the record after it (the last line of win), or -1 when win runs to the end of the input.
+	win := head[:0]
+	pos, next := 0, 0
+	for {
+		if pos == next {
+			// At the start of the next record: keep it, read up to the one after.
+			win = win[:copy(win, win[pos:])]
+			if win, next, err = lr.appendRecord(win); err != nil {
+				return st, false, err
+			}
+			pos = 0
+		}
+		body := win[pos:]
+		if len(body) == 0 {
+			return st, false, nil // no trailer
+		}
 		if isTrailer(body) {
 			if c != nil {
 				s.Processes = s.Processes[:0]
 			}
-			return st, st.lean+st.chunks > 0
+			return st, st.lean+st.chunks > 0, nil
 		}
 		if rest := skipComments(body); len(rest) < len(body) {
-			body = rest // comment lines and blank lines between records
+			pos += len(body) - len(rest) // comment lines and blank lines between records
 			continue
 		}
 		if !bytes.HasPrefix(body, []byte(recordPrefix)) {
-			return st, false
+			return st, false, nil
 		}
 		if c != nil {
 			s.Processes = s.Processes[:0] // the previous record was checked
@@ -92,17 +160,17 @@ func decodeYAMLLeanChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checke
 		s.Processes = append(s.Processes, snapshot.Process{})
 		p := &s.Processes[len(s.Processes)-1]
 		n, lean := d.parseProcess(body, p)
-		if next := skipComments(body[n:]); lean && (bytes.HasPrefix(next, []byte(recordPrefix)) || isTrailer(next)) {
+		if rest := skipComments(body[n:]); lean && (bytes.HasPrefix(rest, []byte(recordPrefix)) || isTrailer(rest)) {
 			st.lean++
-			body = next
+			pos += len(body) - len(rest)
 		} else {
 			*p = snapshot.Process{}
 			n = recordLen(body)
 			if n < 0 || !decodeRecordYAML(body[:n], p) {
-				return st, false
+				return st, false, nil
 			}
 			st.chunks++
-			body = body[n:]
+			pos += n
 		}
 		if c != nil {
 			c.Add(p)
@@ -111,7 +179,56 @@ func decodeYAMLLeanChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checke
 			}
 		}
 	}
-	return st, false // no trailer
+}
+
+// lineReader reads the lines of a document into buffers that grow to at most most bytes (beyond
+// what a line needs): doubling, so that reading a line of n bytes allocates about 2n in all (the
+// growth of append, a quarter at a time, allocated 6 times the limit for an endless line).
+type lineReader struct {
+	br   *bufio.Reader
+	most int
+}
+
+// appendLine appends the next line, with its newline if it has one, to dst. more is false at the
+// end of the input.
+func (lr *lineReader) appendLine(dst []byte) (_ []byte, more bool, err error) {
+	for {
+		frag, err := lr.br.ReadSlice('\n')
+		if need := len(dst) + len(frag); need > cap(dst) {
+			grown := make([]byte, len(dst), max(need, min(2*cap(dst), lr.most)))
+			copy(grown, dst)
+			dst = grown
+		}
+		dst = append(dst, frag...)
+		switch {
+		case err == nil:
+			return dst, true, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+		case errors.Is(err, io.EOF):
+			return dst, false, nil
+		default:
+			return dst, false, err
+		}
+	}
+}
+
+// appendRecord appends to win, which holds nothing or the first line of a record, the lines up
+// to and including the next line that starts a record, and returns that line's offset, or -1
+// when the input ended first.
+func (lr *lineReader) appendRecord(win []byte) (_ []byte, next int, err error) {
+	for {
+		start := len(win)
+		var more bool
+		if win, more, err = lr.appendLine(win); err != nil {
+			return win, -1, err
+		}
+		if start > 0 && bytes.HasPrefix(win[start:], []byte(recordPrefix)) {
+			return win, start, nil
+		}
+		if !more {
+			return win, -1, nil
+		}
+	}
 }
 
 // skipComments returns b after the comment lines (a '#' at column 0) and empty lines it starts

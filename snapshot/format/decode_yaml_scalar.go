@@ -24,10 +24,14 @@ type leanDecoder struct {
 	// Scratch slices for lists, copied out at their final size.
 	intBuf []int
 	strBuf []string
+	// Maps given out, by their lines (decode_yaml_record.go).
+	uintMaps map[string]map[string]uint64
+	strMaps  map[string]map[string]string
 }
 
 func newLeanDecoder() *leanDecoder {
-	return &leanDecoder{interned: make(map[string]string, 1024)}
+	return &leanDecoder{interned: make(map[string]string, 1024),
+		uintMaps: map[string]map[string]uint64{}, strMaps: map[string]map[string]string{}}
 }
 
 // maxInterned bounds the length of an interned string: longer ones (command lines, long

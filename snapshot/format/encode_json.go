@@ -11,7 +11,7 @@ import (
 // encodeJSON writes s as one indented JSON document, byte for byte what
 // json.NewEncoder(w) with SetIndent("", "  ") writes for the whole Snapshot, but one record at a
 // time: the header, encoded by encoding/json, then each process, appended by the process
-// writer (encode_json_process.go) into one reused buffer. Memory is one record, not the
+// writer (json_records_gen.go) into one reused buffer. Memory is one record, not the
 // document (encoding/json marshals the whole document, then indents a second copy of it).
 func encodeJSON(w io.Writer, s *snapshot.Snapshot) error {
 	rw := newRecordWriter("    ", "  ", true)
@@ -49,7 +49,7 @@ func encodeJSON(w io.Writer, s *snapshot.Snapshot) error {
 	return err
 }
 
-// writeRecord writes p through the process writer (encode_json_process.go), or v, the same
+// writeRecord writes p through the process writer (json_records_gen.go), or v, the same
 // record, through rw when that writer declines it, so that the error is encoding/json's.
 func (a *jsonAppender) writeRecord(w io.Writer, rw *recordWriter, p *snapshot.Process, head func() bool, v any) error {
 	b := a.record(p, head)

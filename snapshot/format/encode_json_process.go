@@ -6,24 +6,29 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/procsnap/procsnap/snapshot"
 )
 
-// A hand-written JSON writer for the process records, the bulk of every JSON snapshot and jsonl
-// export. encoding/json reflects over each record and, when indenting, formats it a second
-// time; this appends the record's fields in the model's order with the model's json names,
-// indented as json.Encoder.SetIndent would, in one pass and into one reused buffer. Output is
-// byte for byte encoding/json's: TestProcessJSONWriter compares the two on a record with every
-// field set. A field added to the model and not yet written here sends every record through
-// encoding/json (jsonWriterComplete), so the output stays right, only slower, and the schema is
-// still one edit of the model plus go generate.
+// The JSON writer for the process records, the bulk of every JSON snapshot and jsonl export.
+// encoding/json reflects over each record and, when indenting, formats it a second time; this
+// appends the record's fields in the model's order with the model's json names, indented as
+// json.Encoder.SetIndent would, in one pass and into one reused buffer. Output is byte for byte
+// encoding/json's: TestProcessJSONWriter compares the two on a record with every field set.
+//
+// The records themselves (processMembers, fdMembers) are generated from the model's json tags
+// into json_records_gen.go; this file holds the primitives they call. A field added to the
+// model without go generate sends every record through encoding/json (jsonWriterComplete),
+// so the output stays right until the generated file is rewritten.
 
-// jsonWriterComplete is whether this writer writes what encoding/json writes for a process with
-// every field set, derived from the model at start-up rather than from a second list of names.
-var jsonWriterComplete = func() bool {
+//go:generate go run ../../scripts/gencodec -codec json -model .. -type Process -out json_records_gen.go
+
+// jsonWriterComplete reports whether the generated writer writes what encoding/json writes for
+// a process with every field set (checked once, when a process is first written).
+var jsonWriterComplete = sync.OnceValue(func() bool {
 	var p snapshot.Process
 	fillEvery(reflect.ValueOf(&p).Elem())
 	want, err := json.Marshal(&p)
@@ -32,12 +37,12 @@ var jsonWriterComplete = func() bool {
 	}
 	a := newJSONAppender("", "", true)
 	a.open('{')
-	if !a.process(&p) {
+	if !a.processMembers(&p) {
 		return false
 	}
 	a.close('}')
 	return bytes.Equal(a.b, want)
-}()
+})
 
 // fillEvery sets every field of v, recursively, to a value that encoding/json writes (not
 // omitted): 1, "x", true, one element, one key, a time.
@@ -161,28 +166,13 @@ func (a *jsonAppender) escaped(s string) {
 	a.b = append(a.b, bytes.TrimSuffix(a.escBuf.Bytes(), []byte("\n"))...)
 }
 
-func (a *jsonAppender) int(n int)                 { a.b = strconv.AppendInt(a.b, int64(n), 10) }
-func (a *jsonAppender) uint(n uint64)             { a.b = strconv.AppendUint(a.b, n, 10) }
-func (a *jsonAppender) boolean(v bool)            { a.b = strconv.AppendBool(a.b, v) }
-func (a *jsonAppender) intKey(k string, n int)    { a.key(k); a.int(n) }
-func (a *jsonAppender) strKey(k string, s string) { a.key(k); a.str(s) }
-func (a *jsonAppender) strOmit(k string, s string) {
-	if s != "" {
-		a.strKey(k, s)
-	}
-}
-
-func (a *jsonAppender) boolOmit(k string, v bool) {
-	if v {
-		a.key(k)
-		a.boolean(true)
-	}
-}
+func (a *jsonAppender) int(n int64)    { a.b = strconv.AppendInt(a.b, n, 10) }
+func (a *jsonAppender) uint(n uint64)  { a.b = strconv.AppendUint(a.b, n, 10) }
+func (a *jsonAppender) boolean(v bool) { a.b = strconv.AppendBool(a.b, v) }
 
 // time appends t as time.Time.MarshalJSON does (its AppendText, quoted); false when that
 // refuses t (a year outside 0-9999), which encoding/json reports as an error.
-func (a *jsonAppender) time(k string, t time.Time) bool {
-	a.key(k)
+func (a *jsonAppender) time(t time.Time) bool {
 	a.b = append(a.b, '"')
 	var err error
 	if a.b, err = t.AppendText(a.b); err != nil {
@@ -192,24 +182,16 @@ func (a *jsonAppender) time(k string, t time.Time) bool {
 	return true
 }
 
-func (a *jsonAppender) intsOmit(k string, v []int) {
-	if len(v) == 0 {
-		return
-	}
-	a.key(k)
+func (a *jsonAppender) ints(v []int) {
 	a.open('[')
 	for _, n := range v {
 		a.elem()
-		a.int(n)
+		a.int(int64(n))
 	}
 	a.close(']')
 }
 
-func (a *jsonAppender) strsOmit(k string, v []string) {
-	if len(v) == 0 {
-		return
-	}
-	a.key(k)
+func (a *jsonAppender) strs(v []string) {
 	a.open('[')
 	for _, s := range v {
 		a.elem()
@@ -218,33 +200,22 @@ func (a *jsonAppender) strsOmit(k string, v []string) {
 	a.close(']')
 }
 
-func (a *jsonAppender) uint32Omit(k string, p *uint32) {
-	if p != nil {
-		a.key(k)
-		a.uint(uint64(*p))
-	}
-}
-
-// mapOmit appends a map with its keys sorted, as encoding/json does.
-func mapOmit[V any](a *jsonAppender, k string, m map[string]V, val func(V)) {
-	if len(m) == 0 {
-		return
-	}
+// jsonMap appends m with its keys sorted, as encoding/json does, each value by val.
+func jsonMap[V any](a *jsonAppender, m map[string]V, val func(V)) {
 	keys := make([]string, 0, len(m))
-	for mk := range m {
-		keys = append(keys, mk)
+	for k := range m {
+		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	a.key(k)
 	a.open('{')
-	for _, mk := range keys {
+	for _, k := range keys {
 		a.elem()
-		a.str(mk)
+		a.str(k)
 		a.b = append(a.b, ':')
 		if a.prefix != "" || a.indent != "" {
 			a.b = append(a.b, ' ')
 		}
-		val(m[mk])
+		val(m[k])
 	}
 	a.close('}')
 }
@@ -256,92 +227,14 @@ func (a *jsonAppender) record(p *snapshot.Process, head func() bool) []byte {
 	if cap(a.b) > 1<<20 {
 		a.b = nil // a huge record (a 100 MB command line) does not keep its buffer
 	}
-	if !jsonWriterComplete {
+	if !jsonWriterComplete() {
 		return nil
 	}
 	a.b, a.depth = a.b[:0], 0
 	a.open('{')
-	if head != nil && !head() || !a.process(p) {
+	if head != nil && !head() || !a.processMembers(p) {
 		return nil
 	}
 	a.close('}')
 	return a.b
-}
-
-// process appends the members of p (without braces: the caller opens and closes the object,
-// which jsonl shares with its own members). It returns false when encoding/json would fail.
-func (a *jsonAppender) process(p *snapshot.Process) bool {
-	a.intKey("pid", p.PID)
-	a.key("start_ticks")
-	a.uint(p.StartTicks)
-	if !a.time("start_time", p.StartTime) {
-		return false
-	}
-	a.intKey("ppid", p.PPID)
-	a.intKey("pgid", p.PGID)
-	a.intKey("sid", p.SID)
-	a.intKey("tpgid", p.TPGID)
-	a.intKey("tty_nr", p.TTYNr)
-	a.strOmit("tty", p.TTY)
-	a.intsOmit("children", p.Children)
-	a.strKey("state", p.State)
-	a.boolOmit("kthread", p.Kthread)
-	a.intKey("threads", p.Threads)
-	a.intsOmit("live_tids", p.LiveTIDs)
-	a.intKey("tracer_pid", p.TracerPID)
-	a.strOmit("wchan", p.Wchan)
-	a.strsOmit("stack", p.Stack)
-	a.strKey("comm", p.Comm)
-	a.strOmit("exe", p.Exe)
-	a.boolOmit("exe_deleted", p.ExeDeleted)
-	a.strsOmit("cmdline", p.Cmdline)
-	a.strOmit("cwd", p.Cwd)
-	a.intKey("uid", p.UID)
-	a.intKey("euid", p.EUID)
-	a.intKey("gid", p.GID)
-	a.intKey("egid", p.EGID)
-	a.strOmit("sig_caught", p.SigCaught)
-	a.strOmit("sig_ignored", p.SigIgnored)
-	a.strOmit("sig_blocked", p.SigBlocked)
-	a.strOmit("sigchld", p.SigChld)
-	a.intsOmit("nspid", p.NSpid)
-	a.intsOmit("nspgid", p.NSpgid)
-	a.intsOmit("nssid", p.NSsid)
-	mapOmit(a, "namespaces", p.Namespaces, a.uint)
-	a.strOmit("cgroup", p.Cgroup)
-	a.strsOmit("cgroup_v1", p.CgroupV1)
-	a.uint32Omit("audit_loginuid", p.AuditLoginUID)
-	a.uint32Omit("audit_sessionid", p.AuditSessionID)
-	if len(p.FDs) > 0 {
-		a.key("fds")
-		a.open('[')
-		for i := range p.FDs {
-			a.elem()
-			a.fd(&p.FDs[i])
-		}
-		a.close(']')
-	}
-	mapOmit(a, "unread", p.Unread, a.str)
-	return true
-}
-
-func (a *jsonAppender) fd(f *snapshot.FD) {
-	a.open('{')
-	a.intKey("fd", f.FD)
-	a.strKey("target", f.Target)
-	a.strKey("kind", f.Kind)
-	if f.Inode != 0 {
-		a.key("inode")
-		a.uint(f.Inode)
-	}
-	a.strOmit("flags", f.Flags)
-	a.key("cloexec")
-	a.boolean(f.CloExec)
-	a.key("pos")
-	a.b = strconv.AppendInt(a.b, f.Pos, 10)
-	if f.MntID != 0 {
-		a.intKey("mnt_id", f.MntID)
-	}
-	a.strOmit("unread", f.Unread)
-	a.close('}')
 }

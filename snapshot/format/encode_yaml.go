@@ -10,9 +10,10 @@ import (
 )
 
 // encodeYAML writes s as YAML, byte for byte what one yaml.v3 Encoder (indent 2) writes for the
-// whole snapshot, but one process at a time, each by yamlWriter when it can vouch for the result. yaml.v3's emitter keeps every event of a document
-// in a slice that is never trimmed, so encoding a 5,000-process snapshot as one document
-// allocated 650 MB and took 4.7 s; as one small document per process it is linear and bounded.
+// whole snapshot, but one process at a time, each by yamlWriter when it can vouch for the
+// result. yaml.v3's emitter keeps every event of a document in a slice that is never trimmed,
+// so one document of a busy host's snapshot costs memory and time out of proportion; one small
+// document per process is linear and bounded.
 func encodeYAML(w io.Writer, s *snapshot.Snapshot) error {
 	var buf bytes.Buffer
 	if err := encodeYAMLDoc(&buf, struct {

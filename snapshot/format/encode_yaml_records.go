@@ -15,8 +15,8 @@ import (
 // its output is byte for byte what yaml.v3 writes (the tests compare both on every field and on
 // awkward strings). A record it cannot vouch for (a multi-line or non-UTF-8 string, an unusual
 // map key) goes through yaml.v3, and so does every record if the model gained a field since
-// yaml_records_gen.go was generated (fastFieldsKnown). yaml.v3 allocates about 300 KB per
-// process record, this writer a few hundred bytes.
+// yaml_records_gen.go was generated (fastFieldsKnown). yaml.v3 builds and emits a document of
+// events per record; this writer appends the record's bytes.
 //
 // The records themselves (appendProcess, appendFD and their readers) are generated from the
 // model's yaml tags; this file holds the primitives they call.

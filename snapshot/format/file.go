@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/procsnap/procsnap/snapshot"
 
@@ -27,9 +28,8 @@ const (
 
 // MaxFileSize bounds how much a snapshot file may expand to when loaded (after gunzip). Decoding
 // YAML with yaml.v3, as every file not in procsnap's own layout is (decode_yaml_layout.go), takes
-// about 25 times the file's size in memory (measured: a 16 MB snapshot of 5,084 processes and
-// 72,975 fds peaked at 398 MB RSS), so 128 MiB, eight times that busy host, keeps a load of a
-// hostile or runaway file near 3 GB.
+// about 25 times the file's size in memory, so 128 MiB, several times a busy host's snapshot,
+// keeps a load of a hostile or runaway file near 3 GB.
 const MaxFileSize = 128 << 20
 
 // yamlTrailer ends every YAML snapshot from schema procsnap/v1.1 on. It is a comment, so any YAML
@@ -81,7 +81,7 @@ func Decode(r io.Reader, name string) (*snapshot.Snapshot, error) {
 }
 
 // decode is Decode with the size limit as a parameter, for tests, and the size of the file r
-// reads (0 when unknown), so that an uncompressed file is read into one buffer of its size.
+// reads (0 when unknown), which sizes the buffers of an uncompressed file.
 func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot, error) {
 	return decodeChecked(r, name, limit, size, nil)
 }
@@ -89,6 +89,32 @@ func decode(r io.Reader, name string, limit int, size int64) (*snapshot.Snapshot
 // decodeChecked is decode that, when c is not nil, checks the records with c as it reads them
 // instead of keeping them (Check): the snapshot returned has an empty processes list.
 func decodeChecked(r io.Reader, name string, limit int, size int64, c *snapshot.Checker) (*snapshot.Snapshot, error) {
+	var rewind func() error
+	if sk, ok := r.(io.Seeker); ok && rereadable(r) {
+		if off, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			rewind = func() error {
+				_, err := sk.Seek(off, io.SeekStart)
+				return err
+			}
+		}
+	}
+	return decodeFrom(r, name, limit, size, rewind, c)
+}
+
+// rereadable reports whether r, a Seeker, reads the same bytes again after a seek back: not a
+// terminal or another device given as standard input, where a seek may succeed and read on.
+func rereadable(r io.Reader) bool {
+	f, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return true // bytes.Reader, strings.Reader
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode().IsRegular()
+}
+
+// decodeFrom is decode, given a function that rewinds r to where decode found it when r can be
+// (a file), else nil.
+func decodeFrom(r io.Reader, name string, limit int, size int64, rewind func() error, c *snapshot.Checker) (*snapshot.Snapshot, error) {
 	br := bufio.NewReader(r)
 	var outer *bufio.Reader // the compressed stream, when gzip
 	first := 0
@@ -117,55 +143,178 @@ func decodeChecked(r io.Reader, name string, limit int, size int64, c *snapshot.
 		}
 		return s, nil
 	}
-	data, err := readLimited(br, limit+1, first)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("%s: %w: truncated: %s", name, snapshot.ErrInvalid, oneLine(err))
+	s, err := decodeYAMLStream(br, outer, name, limit, size, first > 0, rewind != nil, c)
+	if errors.Is(err, errReread) {
+		if err := rewind(); err != nil {
+			return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
+		}
+		return decodeFrom(r, name, limit, size, nil, c)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
+	return s, err
+}
+
+// errReread asks decodeFrom to read the document again, keeping its bytes for yaml.v3.
+var errReread = errors.New("read again")
+
+// decodeYAMLStream is decode for YAML: the lean reader reads the document one record at a time
+// (decodeYAMLLeanFrom) while yamlInput counts the bytes and keeps them as long as yaml.v3 may
+// still need them. A document the lean reader declines is read to its end, then checked and
+// decoded exactly as the whole document was before: the errors come in the same order, and
+// unmarshal decodes the bytes kept, or refuses a document too large for yaml.v3, which
+// is why the bytes need not be kept beyond MaxWholeYAML. A file (canReread) is read again
+// from the start for yaml.v3 (errReread) instead: keeping the first MaxWholeYAML bytes of
+// every document in case it is declined would hold them through every load, where they are
+// garbage once read. Standard input cannot be read again: its bytes are kept, up to
+// MaxWholeYAML, and dropped as soon as the document is longer. With c, the records are given to
+// c instead of kept (decodeChecked).
+func decodeYAMLStream(br *bufio.Reader, outer *bufio.Reader, name string, limit int, size int64, sized, canReread bool, c *snapshot.Checker) (*snapshot.Snapshot, error) {
+	in := &yamlInput{r: br, limit: limit, dropped: canReread}
+	if !sized {
+		size = 0
+	} else if size <= MaxWholeYAML {
+		in.first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
-	if len(data) > limit {
+	var s snapshot.Snapshot
+	_, ok, _ := decodeYAMLLeanFrom(bufio.NewReaderSize(in, 64<<10), &s, size, limit, c)
+	if !ok {
+		s = snapshot.Snapshot{}
+		if c != nil {
+			*c = snapshot.Checker{} // it saw part of the records
+		}
+		_, _ = io.Copy(io.Discard, in) // to the end: its errors come first
+	}
+	if errors.Is(in.err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("%s: %w: truncated: %s", name, snapshot.ErrInvalid, oneLine(in.err))
+	}
+	if in.err != nil {
+		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(in.err))
+	}
+	if in.total > limit {
 		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, snapshot.ErrTooLarge, limit)
 	}
 	if err := gzipTrailing(outer, name); err != nil {
 		return nil, err
 	}
-	if why := byteOrderMark(data); why != "" {
-		return nil, fmt.Errorf("%s: %w: %s; procsnap writes UTF-8 without one", name, snapshot.ErrInvalid, why)
+	if !ok {
+		if why := byteOrderMark(in.head[:in.headLen]); why != "" {
+			return nil, fmt.Errorf("%s: %w: %s; procsnap writes UTF-8 without one", name, snapshot.ErrInvalid, why)
+		}
+		var err error
+		if in.dropped && !in.past() {
+			return nil, errReread
+		}
+		if in.dropped {
+			// Not JSON (the first character is not '{'), not empty (it has an ASCII character
+			// that is not a space), declined by the lean reader, larger than MaxWholeYAML.
+			err = errNotLayout()
+		} else {
+			data := in.bytes()
+			if len(bytes.TrimSpace(data)) == 0 {
+				return nil, fmt.Errorf("%s: %w: file is empty", name, snapshot.ErrInvalid)
+			}
+			err = unmarshalChecked(data, &s, c)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
+		}
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("%s: %w: file is empty", name, snapshot.ErrInvalid)
-	}
-	var s snapshot.Snapshot
-	if err := unmarshalChecked(data, &s, c); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
-	}
+	// A document the lean reader took ends in the trailer: checkTrailer has nothing to refuse.
 	if err := validate(&s, c); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return &s, nil
 }
 
-// validate validates s, whose records c has seen when not nil.
-func validate(s *snapshot.Snapshot, c *snapshot.Checker) error {
-	if c == nil {
-		return s.Validate()
+// yamlInput reads a YAML document for decodeYAMLStream: it reads up to limit+1 bytes (one more
+// than a document may have, to tell it is too large), records the first error, and keeps the
+// bytes for yaml.v3 until they can no longer be needed: once there are more than MaxWholeYAML
+// of them, one is an ASCII character other than a space (so the document is not empty), and the
+// first that is not a space is not '{' (so unmarshal would not decode JSON).
+type yamlInput struct {
+	r     io.Reader
+	limit int
+	first int // the size of the first kept chunk, when the size is known; else 0
+
+	total   int
+	err     error // the first error other than io.EOF
+	head    [3]byte
+	headLen int
+
+	kept     [][]byte
+	dropped  bool
+	lead     byte // the first byte other than ' ', '\t', '\r' or '\n', or 0
+	notBlank bool // an ASCII byte other than a space was read
+}
+
+func (in *yamlInput) Read(p []byte) (int, error) {
+	if in.err != nil {
+		return 0, in.err
 	}
-	return c.Finish(&s.Header, s.Processes != nil)
+	if in.total > in.limit {
+		return 0, errTooLarge // stops the lean reader; decodeYAMLStream reports ErrTooLarge
+	}
+	n, err := in.r.Read(p[:min(len(p), in.limit+1-in.total)])
+	in.note(p[:n])
+	if err != nil && !errors.Is(err, io.EOF) {
+		in.err = err // gzip's io.ErrUnexpectedEOF included: a truncated stream
+	}
+	return n, err
 }
 
-// Check reads and validates the snapshot file at path as Load does, with the same answer, but
-// keeps one record in memory at a time instead of all of them: what validate needs. A YAML
-// document outside the lean layout (at most MaxWholeYAML) is still decoded whole.
-func Check(path string) error {
-	_, err := load(path, &snapshot.Checker{})
-	return err
+// note counts, inspects and keeps b.
+func (in *yamlInput) note(b []byte) {
+	in.total += len(b)
+	in.headLen += copy(in.head[in.headLen:], b)
+	for _, c := range b {
+		if in.lead != 0 && in.notBlank {
+			break
+		}
+		if in.lead == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			in.lead = c
+		}
+		if c < utf8.RuneSelf && !asciiSpace(c) {
+			in.notBlank = true
+		}
+	}
+	if in.dropped {
+		return
+	}
+	if in.past() {
+		in.kept, in.dropped = nil, true
+		return
+	}
+	const chunk = 1 << 20
+	for len(b) > 0 {
+		if len(in.kept) == 0 || len(in.kept[len(in.kept)-1]) == cap(in.kept[len(in.kept)-1]) {
+			size := chunk
+			if len(in.kept) == 0 && in.first > 0 {
+				size = in.first
+			}
+			in.kept = append(in.kept, make([]byte, 0, size))
+		}
+		last := &in.kept[len(in.kept)-1]
+		n := min(len(b), cap(*last)-len(*last))
+		*last = append(*last, b[:n]...)
+		b = b[n:]
+	}
 }
 
-// CheckStream is Check of what r streams (standard input); name is used in error messages.
-func CheckStream(r io.Reader, name string) error {
-	_, err := decodeChecked(r, name, MaxFileSize, 0, &snapshot.Checker{})
-	return err
+// past reports whether the document read so far is one unmarshal refuses without decoding
+// (errNotLayout) if the lean reader declines it.
+func (in *yamlInput) past() bool {
+	return in.total > MaxWholeYAML && in.notBlank && in.lead != '{'
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// bytes returns the document read, when kept.
+func (in *yamlInput) bytes() []byte {
+	if len(in.kept) == 1 {
+		return in.kept[0]
+	}
+	return bytes.Join(in.kept, nil)
 }
 
 // gzipTrailing reports data left in the compressed stream outer (nil when not gzip) after
@@ -189,42 +338,6 @@ func byteOrderMark(data []byte) string {
 		return "is UTF-16 (starts with its byte-order mark)"
 	}
 	return ""
-}
-
-// readLimited reads r to EOF or up to limit bytes in 1 MiB chunks and joins them once, so that
-// rejecting a huge stream allocates twice the limit in total (io.ReadAll grows by a quarter at a
-// time and allocated 4.2 times the limit; bytes.Buffer 8 times, measured). A first chunk of
-// first bytes (when not 0) takes a file of known size whole: no join, and half the memory to
-// touch (joining the chunks of a 16 MB snapshot took 38 ms of page faults and copying).
-func readLimited(r io.Reader, limit, first int) ([]byte, error) {
-	const chunk = 1 << 20
-	var chunks [][]byte
-	var b []byte
-	if first > 0 {
-		b = make([]byte, 0, min(first, limit))
-		chunks = append(chunks, b)
-	}
-	total := 0
-	for total < limit {
-		if len(b) == cap(b) {
-			b = make([]byte, 0, min(chunk, limit-total))
-			chunks = append(chunks, nil)
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		chunks[len(chunks)-1] = b
-		total += n
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err // gzip's io.ErrUnexpectedEOF included: a truncated stream
-		}
-	}
-	if len(chunks) == 1 {
-		return chunks[0], nil
-	}
-	return bytes.Join(chunks, nil), nil
 }
 
 // oneLine joins a multi-line decoder error into one line. yaml.v3 lists every type error, one
@@ -256,9 +369,7 @@ func unmarshalChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) er
 		*c = snapshot.Checker{} // it saw part of the records
 	}
 	if len(data) > MaxWholeYAML {
-		return fmt.Errorf("not in the YAML layout procsnap writes (README: Loading snapshots), and larger than "+
-			"%d MiB, beyond what a general YAML decoder may read (about 25 times the file's size in memory); "+
-			"convert it to JSON (yq -o json) or undo the hand edits", MaxWholeYAML>>20)
+		return errNotLayout()
 	}
 	if err := unmarshalYAML(data, s); err != nil {
 		return err
@@ -272,10 +383,39 @@ func unmarshalChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) er
 	return nil
 }
 
+// validate validates s, whose records c has seen when not nil.
+func validate(s *snapshot.Snapshot, c *snapshot.Checker) error {
+	if c == nil {
+		return s.Validate()
+	}
+	return c.Finish(&s.Header, s.Processes != nil)
+}
+
+// Check reads and validates the snapshot file at path as Load does, with the same answer, but
+// keeps one record in memory at a time instead of all of them: what validate needs. A YAML
+// document outside the lean layout (at most MaxWholeYAML) is still decoded whole.
+func Check(path string) error {
+	_, err := load(path, &snapshot.Checker{})
+	return err
+}
+
+// CheckStream is Check of what r streams (standard input); name is used in error messages.
+func CheckStream(r io.Reader, name string) error {
+	_, err := decodeChecked(r, name, MaxFileSize, 0, &snapshot.Checker{})
+	return err
+}
+
+// errNotLayout refuses a YAML document the lean reader declines that is larger than MaxWholeYAML.
+func errNotLayout() error {
+	return fmt.Errorf("not in the YAML layout procsnap writes (README: Loading snapshots), and larger than "+
+		"%d MiB, beyond what a general YAML decoder may read (about 25 times the file's size in memory); "+
+		"convert it to JSON (yq -o json) or undo the hand edits", MaxWholeYAML>>20)
+}
+
 // MaxWholeYAML bounds the YAML documents decoded whole by yaml.v3, those not in the layout the
 // lean reader reads (comments and blank lines at column 0 are in it): yaml.v3 takes about 25
-// times a document's size (a one-line edit of an 88 MB file cost 3.6 GB), so 8 MiB keeps any
-// load near 200 MB. JSON has no such bound: it is decoded as a stream.
+// times a document's size, so 8 MiB keeps any load near 200 MB. JSON has no such bound: it is
+// decoded as a stream.
 const MaxWholeYAML = 8 << 20
 
 // unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document

@@ -24,16 +24,20 @@ type jsonlLine struct {
 }
 
 // encodeJSONL writes one line per process of s, in PID order, through the process writer of
-// the json format (encode_json_process.go).
+// the json format (json_records_gen.go).
 func encodeJSONL(w io.Writer, s *snapshot.Snapshot) error {
 	rw := newRecordWriter("", "", false)
 	a := newJSONAppender("", "", false)
 	line := jsonlLine{Schema: s.Header.Schema, Host: s.Header.Hostname, BootID: s.Header.BootID, TakenAt: s.Header.TakenAt}
 	head := func() bool {
-		a.strKey("schema", line.Schema)
-		a.strKey("host", line.Host)
-		a.strKey("boot_id", line.BootID)
-		return a.time("taken_at", line.TakenAt)
+		a.key("schema")
+		a.str(line.Schema)
+		a.key("host")
+		a.str(line.Host)
+		a.key("boot_id")
+		a.str(line.BootID)
+		a.key("taken_at")
+		return a.time(line.TakenAt)
 	}
 	for i := range s.Processes {
 		line.Process = &s.Processes[i]

@@ -13,12 +13,12 @@ import (
 //
 // syscall.Open, Read and Readlink call entersyscall/exitsyscall around each call so that another
 // goroutine can run on the P if the call blocks. A scan makes about 25 such calls per process,
-// each a few microseconds, and the bookkeeping cost more than the calls: strace -c of take on
-// 5,000 idle processes counted 133,000 nanosleep and 46,000 futex calls from the runtime beside
-// 530,000 opens, reads, readlinks and closes, and take's system time was twice the floor's for
-// the same files. The raw calls below keep the P. They are used only for files whose read takes
-// no lock another process can hold for long (not cmdline, which waits for the target's mmap
-// lock: readCmdlineFile reads it with the ordinary calls).
+// each a few microseconds, and the bookkeeping cost more than the calls: the runtime's own
+// nanosleep and futex calls beside them, and system time well above the floor's for the same
+// files (README, "Measurements behind the code"). The raw calls below keep the P. They are
+// used only for files whose read takes no lock another process can hold for long (not
+// cmdline, which waits for the target's mmap lock: readCmdlineFile reads it with the ordinary
+// calls).
 
 // procDir is a directory that the *at system calls resolve names in: an open descriptor, and
 // the path it was opened from, for error messages. atCWD resolves names as paths, so the path
