@@ -39,11 +39,11 @@ import (
 //     (an exited candidate's is no longer readable); a different cgroup rules it out.
 //   - Descriptors: a pipe or socket the daemon holds (inherited through the middle) that one
 //     living process alone holds too, among the closest within maxSharePIDGap before it, names
-//     that process
-//     (shareCreator): over PID order, unless PID order names one of its descendants. Only the
-//     daemon's descriptors and those of the living processes in that window are read, once,
-//     when the daemon is first seen adopted: an exited launcher's are not known (remembering
-//     every process's descriptors would cost a directory read per process).
+//     that process (shareCreator): over PID order, unless PID order names one of its
+//     descendants. Only the daemon's descriptors and those of the living processes in that
+//     window are read, once, when the daemon is first seen adopted: an exited launcher's are
+//     not known (remembering every process's descriptors would cost a directory read per
+//     process).
 //
 // What was used is said in the chain_how of the started and daemonized events; when nothing
 // fits, the creator is "unknown" and the chain shows only the adopter.
@@ -138,8 +138,7 @@ const (
 
 // shareCreator returns the living process that holds a pipe or socket p holds, alone among the
 // maxShareReads closest living processes within maxSharePIDGap before p that could have
-// created it (started no later,
-// same uid or root, not an adopter), and that object ("pipe:[123]"); nil when p holds none or
+// created it (started no later, same uid or root, not an adopter), and that object ("pipe:[123]"); nil when p holds none or
 // none is held by exactly one of them. Descriptors a whole job shares (a CI runner's output
 // pipe) are held by many and say nothing; those of a process the launcher made for this
 // daemon alone (a pipe it reads the daemon's output from) are held by the launcher alone.
