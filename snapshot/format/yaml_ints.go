@@ -22,13 +22,28 @@ import (
 // checkYAMLInts walks n beside t, the type it will be decoded into, and returns an error for
 // the first integer field whose scalar yaml.v3 resolves as a float.
 func checkYAMLInts(n *yaml.Node, t reflect.Type) error {
-	return walkYAMLInts(n, t, 0)
+	w := intWalker{seen: map[aliasUse]bool{}}
+	return w.walk(n, t, 0)
+}
+
+// intWalker walks a node tree for checkYAMLInts. seen holds the anchored nodes already walked
+// for a type: an alias is followed once per type, so that the walk is linear in the document
+// even when its aliases would expand it a billion times (yaml.v3 refuses that expansion
+// itself, but only after this walk).
+type intWalker struct {
+	seen map[aliasUse]bool
+}
+
+// aliasUse is an anchored node walked as a type.
+type aliasUse struct {
+	n *yaml.Node
+	t reflect.Type
 }
 
 // maxYAMLDepth bounds the walk (the model nests four levels; aliases could loop).
 const maxYAMLDepth = 32
 
-func walkYAMLInts(n *yaml.Node, t reflect.Type, depth int) error {
+func (w intWalker) walk(n *yaml.Node, t reflect.Type, depth int) error {
 	if n == nil || depth > maxYAMLDepth {
 		return nil
 	}
@@ -38,13 +53,17 @@ func walkYAMLInts(n *yaml.Node, t reflect.Type, depth int) error {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			if err := walkYAMLInts(c, t, depth+1); err != nil {
+			if err := w.walk(c, t, depth+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	case yaml.AliasNode:
-		return walkYAMLInts(n.Alias, t, depth+1)
+		if use := (aliasUse{n.Alias, t}); !w.seen[use] {
+			w.seen[use] = true
+			return w.walk(n.Alias, t, depth+1)
+		}
+		return nil
 	}
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -59,7 +78,7 @@ func walkYAMLInts(n *yaml.Node, t reflect.Type, depth int) error {
 	case reflect.Slice, reflect.Array:
 		if n.Kind == yaml.SequenceNode {
 			for _, c := range n.Content {
-				if err := walkYAMLInts(c, t.Elem(), depth+1); err != nil {
+				if err := w.walk(c, t.Elem(), depth+1); err != nil {
 					return err
 				}
 			}
@@ -67,7 +86,7 @@ func walkYAMLInts(n *yaml.Node, t reflect.Type, depth int) error {
 	case reflect.Map:
 		if n.Kind == yaml.MappingNode {
 			for i := 1; i < len(n.Content); i += 2 {
-				if err := walkYAMLInts(n.Content[i], t.Elem(), depth+1); err != nil {
+				if err := w.walk(n.Content[i], t.Elem(), depth+1); err != nil {
 					return err
 				}
 			}
@@ -82,7 +101,7 @@ func walkYAMLInts(n *yaml.Node, t reflect.Type, depth int) error {
 			if !ok {
 				continue // an unknown key: KnownFields reports it
 			}
-			if err := walkYAMLInts(n.Content[i+1], f, depth+1); err != nil {
+			if err := w.walk(n.Content[i+1], f, depth+1); err != nil {
 				if e, ok := err.(*notIntegerError); ok {
 					e.path = append(e.path, n.Content[i].Value)
 				}
