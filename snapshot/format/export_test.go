@@ -1,0 +1,4 @@
+package format
+
+// Allocated is allocated (decode_yaml_bound_test.go) for the tests of package format_test.
+var Allocated = allocated
