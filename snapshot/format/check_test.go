@@ -67,7 +67,7 @@ func tinyRecords(n int, json bool) []byte {
 
 // TestCheckMemoryIsTheInput: checking a file allocates at most a small multiple of its size,
 // whatever the number of records (one record is kept at a time); loading it builds the model,
-// many times the size of a file of tiny records (README: Measurements behind the code).
+// many times the size of a file of tiny records (README: Checking snapshot files).
 func TestCheckMemoryIsTheInput(t *testing.T) {
 	for _, json := range []bool{false, true} {
 		data := tinyRecords(200000, json)
