@@ -86,12 +86,13 @@ fuzz-short:
 
 # Benchmark (not part of test): procsnap vs ps, lsof and a minimal C reader of the same /proc
 # files, on 1,000 and 5,000 idle processes it starts and ends itself. Installs lsof if missing;
-# needs cc. Prints a table of ratios and writes bench/out/latest.json.
+# needs cc. Prints a table of ratios and writes bench/out/latest.json. BASELINE=path/to/older/procsnap
+# measures its take, diff and tree in the same rounds and prints its ratios beside.
 BENCH_SIZES ?= 1000,5000
 BENCH_RUNS  ?= 5
 
 bench: build
-	$(GO) run ./bench/driver -bin $(BIN) -sizes $(BENCH_SIZES) -runs $(BENCH_RUNS)
+	$(GO) run ./bench/driver -bin $(BIN) -sizes $(BENCH_SIZES) -runs $(BENCH_RUNS) $(if $(BASELINE),-baseline $(BASELINE))
 
 bench-quick: build
 	$(GO) run ./bench/driver -bin $(BIN) -sizes 1000 -runs 3

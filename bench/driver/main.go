@@ -24,7 +24,7 @@ type config struct {
 	// suite is "all", "classic" (procsnap against ps, lsof and the floor) or "formats" (JSON and
 	// YAML side by side, issue 20).
 	suite string
-	// baseline is an older procsnap binary measured beside bin in the formats suite ("": none).
+	// baseline is an older procsnap binary measured beside bin ("": none).
 	baseline string
 	warmup   bool
 }
@@ -40,7 +40,7 @@ func main() {
 	flag.BoolVar(&c.goBench, "gobench", true, "also run the Go allocation benchmark of the reader")
 	flag.BoolVar(&c.warmup, "warmup", true, "run every job once, untimed, before the timed runs")
 	flag.StringVar(&c.suite, "suite", "all", "all, classic (against ps, lsof and the floor) or formats (JSON beside YAML)")
-	flag.StringVar(&c.baseline, "baseline", "", "an older procsnap binary to measure beside -bin in the formats suite")
+	flag.StringVar(&c.baseline, "baseline", "", "an older procsnap binary to measure beside -bin, in the same rounds")
 	flag.Parse()
 	for _, f := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -217,6 +217,9 @@ func takeInputs(c config, t sizeTools, pop *population, n int) ([]job, formatInp
 	var jobs []job
 	if classic {
 		jobs = buildJobs(t, a, b)
+		if c.baseline != "" {
+			jobs = append(jobs, baselineJobs(t.bin, c.baseline, jobs)...)
+		}
 	}
 	if formats {
 		jobs = append(jobs, formatJobs(t.bin, "", in)...)
@@ -257,6 +260,28 @@ func buildJobs(t sizeTools, a, b string) []job {
 		}
 	}
 	return jobs
+}
+
+// baselineJobs are the jobs of jobs that run bin, run by the binary baseline instead and named
+// "before: NAME", so that before and after are measured against the same peers in the same rounds.
+func baselineJobs(bin, baseline string, jobs []job) []job {
+	var out []job
+	for _, j := range jobs {
+		if j.Argv[0] != bin {
+			continue // ps, lsof, the floor
+		}
+		b := j
+		b.Name = baselineLabel + ": " + j.Name
+		b.Argv = append([]string{baseline}, j.Argv[1:]...)
+		if b.NA == "" {
+			cmd, _, _ := strings.Cut(j.Name, " ")
+			if (cmd == "diff" || cmd == "tree") && !commandPresent(baseline, cmd) {
+				b.NA = "n/a: command not present"
+			}
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // killSome ends k population members (not session leaders' roots: any member will do).

@@ -112,13 +112,27 @@ func (r *report) finish() {
 		if get(jobTake) == nil {
 			continue // the formats suite alone: its targets are in already
 		}
-		for _, p := range ratioPairs {
-			a, b := get(p[0]), get(p[1])
-			rt := ratio{Of: p[0], To: p[1]}
+		pair := func(of, to string) ratio {
+			a, b := get(of), get(to)
+			rt := ratio{Of: of, To: to}
 			if a != nil && b != nil && a.NA == "" && b.NA == "" && b.WallMS > 0 && b.CPUMS > 0 {
 				rt.Wall, rt.CPU, rt.Present = a.WallMS/b.WallMS, a.CPUMS/b.CPUMS, true
 			}
-			sz.Ratios = append(sz.Ratios, rt)
+			return rt
+		}
+		for _, p := range ratioPairs {
+			sz.Ratios = append(sz.Ratios, pair(p[0], p[1]))
+		}
+		// The baseline's ratios (-baseline), to the same peers, or to its own take.
+		for _, p := range ratioPairs {
+			of, to := baselineLabel+": "+p[0], p[1]
+			if get(of) == nil {
+				continue
+			}
+			if get(baselineLabel+": "+to) != nil {
+				to = baselineLabel + ": " + to
+			}
+			sz.Ratios = append(sz.Ratios, pair(of, to))
 		}
 		for _, t := range targetLimits {
 			tg := target{What: t.of + " / " + t.to + " (wall)", Limit: t.limit}
@@ -177,16 +191,7 @@ func (r *report) print(w io.Writer) {
 		}
 		tw.Flush()
 		fmt.Fprintln(w)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "ratio\twall\tcpu\t")
-		for _, rt := range sz.Ratios {
-			if !rt.Present {
-				fmt.Fprintf(tw, "%s / %s\tn/a\t\t\n", rt.Of, rt.To)
-				continue
-			}
-			fmt.Fprintf(tw, "%s / %s\t%.2f×\t%.2f×\t\n", rt.Of, rt.To, rt.Wall, rt.CPU)
-		}
-		tw.Flush()
+		printRatios(w, sz.Ratios)
 		fmt.Fprintln(w)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "target\tmeasured\tlimit\tmet")
@@ -203,6 +208,45 @@ func (r *report) print(w io.Writer) {
 	if t := r.RSSGrowth; t != nil {
 		fmt.Fprintf(w, "\n%s: %.2f×, %s\n", t.What, t.Measured, verdict(*t))
 	}
+}
+
+// printRatios prints the ratios of the binary under test (wall, CPU) and, when a baseline was
+// measured, its ratios in the same rounds beside them.
+func printRatios(w io.Writer, ratios []ratio) {
+	before := map[string]ratio{}
+	for _, rt := range ratios {
+		if of, ok := strings.CutPrefix(rt.Of, baselineLabel+": "); ok {
+			before[of+" / "+strings.TrimPrefix(rt.To, baselineLabel+": ")] = rt
+		}
+	}
+	cell := func(rt ratio) string {
+		if !rt.Present {
+			return "n/a\t"
+		}
+		return fmt.Sprintf("%.2f×\t%.2f×", rt.Wall, rt.CPU)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if len(before) == 0 {
+		fmt.Fprintln(tw, "ratio\twall\tcpu\t")
+	} else {
+		fmt.Fprintln(tw, "ratio\tbefore wall\tbefore cpu\tafter wall\tafter cpu\t")
+	}
+	for _, rt := range ratios {
+		if strings.HasPrefix(rt.Of, baselineLabel+": ") {
+			continue
+		}
+		name := rt.Of + " / " + rt.To
+		if len(before) == 0 {
+			fmt.Fprintf(tw, "%s\t%s\t\n", name, cell(rt))
+			continue
+		}
+		b, ok := before[name]
+		if !ok {
+			b = ratio{}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", name, cell(b), cell(rt))
+	}
+	tw.Flush()
 }
 
 func measured(t target) string {
