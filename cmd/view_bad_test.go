@@ -48,3 +48,28 @@ func TestViewPPIDCycle(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseRecordsExit2: a file of 200,000 one-line records (3 MB, which took 1.9 GB to load
+// before the footprint bound) is refused by every command that reads it, as too large: exit 2,
+// one line naming the file, nothing on stdout.
+func TestDenseRecordsExit2(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "dense.yaml")
+	if err := os.WriteFile(p, badsnap.ShortRecords(200000, false, 0), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"tree", p}, {"ps", p}, {"validate", p}, {"diff", p, p}, {"explain", "1", p}} {
+		var out, errOut bytes.Buffer
+		code := Main(args, nil, &out, &errOut)
+		msg := strings.TrimSuffix(errOut.String(), "\n")
+		if args[0] == "validate" { // its verdicts go to stdout, one line per file
+			msg = strings.TrimSuffix(out.String(), "\n")
+			out.Reset()
+		}
+		if code != ExitUsage || out.Len() != 0 || strings.Contains(msg, "\n") ||
+			!strings.Contains(msg, p+": snapshot file too large") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and one line saying the file is too large",
+				args, code, out.String(), errOut.String())
+		}
+	}
+}

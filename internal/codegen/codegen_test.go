@@ -133,6 +133,13 @@ func TestGenerateJSONRefuses(t *testing.T) {
 	}
 }
 
+// TestGenerateFootprintRefuses: a field whose memory the footprint generator cannot weigh is
+// named, never counted as nothing.
+func TestGenerateFootprintRefuses(t *testing.T) {
+	testRefusal(t, "footprint", "type R struct {\n\tID int `json:\"id\"`\n\tX []float64 `json:\"x,omitempty\"`\n}",
+		"R.X: no footprint for []float64")
+}
+
 // testRefusal generates codec from a model package of decl and wants an error containing want.
 func testRefusal(t *testing.T, codec, decl, want string) {
 	t.Helper()

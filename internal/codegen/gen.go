@@ -13,7 +13,7 @@ import (
 	"strings"
 )
 
-// Config says what to generate: the code of Codec ("yaml", the default, or "json") for Root, a
+// Config says what to generate: the code of Codec ("yaml", the default, "json" or "footprint") for Root, a
 // struct of the package in ModelDir, and the records it holds, into Out, a file of the package
 // in Out's directory (the same package or another).
 type Config struct {
@@ -32,12 +32,12 @@ func ParseArgs(dir string, args []string) (Config, error) {
 	fs.StringVar(&c.ModelDir, "model", ".", "directory of the model package")
 	fs.StringVar(&c.Out, "out", "", "file to write, in the package of the codec")
 	fs.StringVar(&c.Root, "type", "Process", "the root record type of the model")
-	fs.StringVar(&c.Codec, "codec", "yaml", "yaml (the fast writer and reader) or json (the process writer)")
+	fs.StringVar(&c.Codec, "codec", "yaml", "yaml (the fast writer and reader), json (the process writer) or footprint (memory held)")
 	if err := fs.Parse(args); err != nil {
 		return c, fmt.Errorf("gencodec: %w", err)
 	}
 	if c.Out == "" || fs.NArg() > 0 {
-		return c, fmt.Errorf("gencodec: usage: gencodec [-codec yaml|json] [-model DIR] [-type NAME] -out FILE")
+		return c, fmt.Errorf("gencodec: usage: gencodec [-codec yaml|json|footprint] [-model DIR] [-type NAME] -out FILE")
 	}
 	c.ModelDir, c.Out = under(dir, c.ModelDir), under(dir, c.Out)
 	return c, nil
@@ -61,8 +61,10 @@ func Generate(c Config) ([]byte, error) {
 		return generate(c, "yaml", []string{"bytes", "reflect"}, yamlCodec)
 	case "json":
 		return generate(c, "json", nil, jsonCodec)
+	case "footprint":
+		return generate(c, "json", []string{"reflect"}, footprintCodec)
 	}
-	return nil, fmt.Errorf("codegen: unknown codec %q (want yaml or json)", c.Codec)
+	return nil, fmt.Errorf("codegen: unknown codec %q (want yaml, json or footprint)", c.Codec)
 }
 
 // generate writes the head of c.Out (the package, its imports, the model's if it is another

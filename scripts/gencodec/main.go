@@ -1,9 +1,10 @@
-// Command gencodec writes the record code of the fast YAML codec, or of the JSON process writer
-// (-codec json), from the model's struct tags (internal/codegen). It runs from a go:generate
-// directive beside the codec:
+// Command gencodec writes the record code of the fast YAML codec, of the JSON process writer
+// (-codec json) or of the records' memory weights (-codec footprint), from the model's struct
+// tags (internal/codegen). It runs from a go:generate directive beside the codec:
 //
 //	//go:generate go run ../../scripts/gencodec -model .. -type Process -out yaml_records_gen.go
 //	//go:generate go run ../../scripts/gencodec -codec json -model .. -type Process -out json_records_gen.go
+//	//go:generate go run ../../scripts/gencodec -codec footprint -model .. -type Process -out footprint_gen.go
 package main
 
 import (

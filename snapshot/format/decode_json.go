@@ -38,26 +38,25 @@ type jsonDecoder struct {
 	path     []string
 	interned map[string]string
 	scratch  map[reflect.Type]reflect.Value // reused slices, copied out at their final size
-	snap     *snapshot.Snapshot             // the result, whose header sizes the processes (processCap)
+	snap     *snapshot.Snapshot             // the result, whose header sizes the processes (processRoom)
 	check    *snapshot.Checker              // when not nil, is given the processes, which are not kept
-	sizeHint int64
 	tmp      []byte
 	key      []byte // the key being decoded
 	maps     map[reflect.Type]*mapShare
 	sig      []byte // the signature of the map being decoded
+	fp       footprint
 }
 
-// decodeJSON decodes one JSON document from r into s. size is the input's size when known (0
-// when not), used to bound how much header.counts.processes may preallocate.
-func decodeJSON(r io.Reader, s *snapshot.Snapshot, size int64) error {
-	return decodeJSONChecked(r, s, size, nil)
+// decodeJSON decodes one JSON document from r into s.
+func decodeJSON(r io.Reader, s *snapshot.Snapshot) error {
+	return decodeJSONChecked(r, s, nil)
 }
 
 // decodeJSONChecked is decodeJSON that, when c is not nil, gives c each process record instead
 // of keeping it: s.Processes is then an empty list (or nil when the document has none) and one
 // record is in memory at a time.
-func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, size int64, c *snapshot.Checker) error {
-	d := newJSONDecoder(r, s, size)
+func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, c *snapshot.Checker) error {
+	d := newJSONDecoder(r, s)
 	d.check = c
 	if err := d.value(reflect.ValueOf(s).Elem()); err != nil {
 		return d.wrap(err)
@@ -72,9 +71,9 @@ func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, size int64, c *snapsho
 	return nil
 }
 
-func newJSONDecoder(r io.Reader, s *snapshot.Snapshot, size int64) *jsonDecoder {
+func newJSONDecoder(r io.Reader, s *snapshot.Snapshot) *jsonDecoder {
 	return &jsonDecoder{jsonScanner: newJSONScanner(r), interned: make(map[string]string, 1024),
-		scratch: map[reflect.Type]reflect.Value{}, snap: s, sizeHint: size}
+		scratch: map[reflect.Type]reflect.Value{}, snap: s}
 }
 
 // wrap adds the path and offset to an error from the document; a read error (a cut gzip

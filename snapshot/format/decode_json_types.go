@@ -207,7 +207,11 @@ func compileSlice(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, erro
 				if err := elem.decode(d, slot); err != nil {
 					return err
 				}
-				d.check.Add(slot.Addr().Interface().(*snapshot.Process))
+				p := slot.Addr().Interface().(*snapshot.Process)
+				if err := d.weigh(p); err != nil {
+					return err
+				}
+				d.check.Add(p)
 				if len(d.interned) > maxInternedChecked {
 					clear(d.interned) // nothing is kept to share them with
 				}
@@ -218,9 +222,7 @@ func compileSlice(t reflect.Type) (func(*jsonDecoder, reflect.Value) error, erro
 			return nil
 		}
 		if t == processesType {
-			// The records go straight into the result, sized from the header's count.
-			v.Set(reflect.MakeSlice(t, 0, d.processCap()))
-			return d.elements(v, elem)
+			return d.processes(v, elem)
 		}
 		// Other lists are read into a scratch slice and copied out at their final size.
 		sv, ok := d.scratch[t]
@@ -265,12 +267,33 @@ func (d *jsonDecoder) elements(sv reflect.Value, elem *jsonCodec) error {
 	return nil
 }
 
-// processCap is the capacity to give the processes: header.counts.processes, within what the
-// input's size allows (a record takes 300 bytes or more) or 16,384 when the size is unknown.
-func (d *jsonDecoder) processCap() int {
-	limit := int64(16384)
-	if d.sizeHint > 0 {
-		limit = d.sizeHint / 300
+// processes decodes the records of the processes list, whose '[' and first element's presence
+// are read, straight into the result (v), sized from the header's count and weighed as they come
+// (footprint).
+func (d *jsonDecoder) processes(v reflect.Value, elem *jsonCodec) error {
+	count := d.snap.Header.Counts.Processes
+	var ps []snapshot.Process // growProcesses gives it room at the first record
+	defer func() { v.Set(reflect.ValueOf(ps)) }()
+	for more := true; more; {
+		ps = growProcesses(ps, count)
+		ps = ps[:len(ps)+1]
+		p := &ps[len(ps)-1]
+		*p = snapshot.Process{}
+		if err := elem.decode(d, reflect.ValueOf(p).Elem()); err != nil {
+			return err
+		}
+		if err := d.weigh(p); err != nil {
+			return err
+		}
+		var err error
+		if more, err = d.arrayNext(); err != nil {
+			return err
+		}
 	}
-	return int(max(0, min(int64(d.snap.Header.Counts.Processes), limit)))
+	return nil
+}
+
+// weigh adds p, just decoded, to the memory the records hold (footprint).
+func (d *jsonDecoder) weigh(p *snapshot.Process) error {
+	return d.fp.add(p, d.offset())
 }

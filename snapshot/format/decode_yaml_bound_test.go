@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/fixtures/badsnap"
 	"github.com/procsnap/procsnap/snapshot"
+	"gopkg.in/yaml.v3"
 )
 
 // bigYAML encodes a valid snapshot of n processes in the layout take writes.
@@ -73,4 +75,68 @@ func TestLargeYAMLMemoryBounded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDenseYAMLOutsideLayoutBounded: a document outside the layout, smaller than MaxWholeYAML but
+// of short records ("- {pid: 7}", 4 values in 18 bytes), holds more values than
+// maxWholeYAMLNodes: it is refused before yaml.v3 reads it, where yaml.v3 took 100 times its
+// size (822 MB for 8 MB on main). The same records, fewer, are decoded by yaml.v3.
+func TestDenseYAMLOutsideLayoutBounded(t *testing.T) {
+	flow := func(n int) []byte {
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "header:\n  schema: procsnap/v1.2\n  counts:\n    processes: %d\nprocesses:\n", n)
+		for pid := 1; pid <= n; pid++ {
+			fmt.Fprintf(&b, "  - {pid: %d}\n", pid)
+		}
+		b.WriteString(yamlTrailer)
+		return b.Bytes()
+	}
+	dense := flow(200000)
+	if len(dense) > MaxWholeYAML || yamlNodes(dense) <= maxWholeYAMLNodes {
+		t.Fatalf("%d bytes, %d values: want at most MaxWholeYAML and more than maxWholeYAMLNodes", len(dense), yamlNodes(dense))
+	}
+	var err error
+	got := allocated(func() { _, err = Decode(bytes.NewReader(dense), "dense.yaml") })
+	if err == nil || !errors.Is(err, snapshot.ErrInvalid) || !strings.Contains(err.Error(), "not in the YAML layout procsnap writes") {
+		t.Fatalf("err = %v, want snapshot.ErrInvalid saying it is not in the layout", err)
+	}
+	if limit := 6 * uint64(len(dense)); got > limit {
+		t.Errorf("allocated %d MB for a %d MB file, want at most 6 times the file", got>>20, len(dense)>>20)
+	}
+	s, err := Decode(bytes.NewReader(flow(1000)), "small.yaml")
+	if err != nil || len(s.Processes) != 1000 {
+		t.Fatalf("1,000 flow records: %v", err)
+	}
+}
+
+// TestYAMLNodesBoundsValues: yamlNodes counts at least the nodes yaml.v3 builds, on the shapes
+// procsnap writes and on hand-written ones.
+func TestYAMLNodesBoundsValues(t *testing.T) {
+	docs := []string{
+		badsnap.Valid,
+		"a: 1\nb: [1, 2, {c: 3}]\n",
+		"- {pid: 1}\n- {pid: 2}\n",
+		"x:\n  - a\n  - b: c\n    d: e\n",
+		"k: \"a: b, - c\"\n",
+	}
+	for _, doc := range docs {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := yamlNodes([]byte(doc)), countNodes(&n); got < want {
+			t.Errorf("yamlNodes = %d, yaml.v3 built %d nodes, of:\n%s", got, want, doc)
+		}
+	}
+}
+
+func countNodes(n *yaml.Node) int {
+	c := 0
+	if n.Kind != yaml.DocumentNode {
+		c = 1
+	}
+	for _, k := range n.Content {
+		c += countNodes(k)
+	}
+	return c
 }

@@ -47,13 +47,7 @@ const (
 // decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described
 // above. When ok is false s holds a partial result: reset it and decode data with yaml.v3.
 func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
-	return decodeYAMLLeanChecked(data, s, nil)
-}
-
-// decodeYAMLLeanChecked is decodeYAMLLean that, when c is not nil, gives each record to c
-// instead of keeping it (decodeYAMLLeanFrom).
-func decodeYAMLLeanChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) (st leanStats, ok bool) {
-	st, ok, _ = decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, int64(len(data)), len(data), c)
+	st, ok, _ = decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, len(data), nil)
 	return st, ok
 }
 
@@ -62,9 +56,9 @@ const maxInternedChecked = 4096
 
 // decodeYAMLLeanFrom is decodeYAMLLean reading the document from br one record at a time: it
 // holds the header, then one record and the first line of the next, never the whole document.
-// size is the document's length when known (a regular file), else 0; limit bounds it (br fails
-// beyond), and so how far a buffer grows. err is the first error br returned other than io.EOF;
-// ok is then false.
+// limit bounds the document's length (br fails beyond), and so how far a buffer grows. err is the first error br returned other than io.EOF;
+// ok is then false. It is also false, with an error wrapping snapshot.ErrTooLarge, when the
+// records hold too much memory for the bytes read (footprint).
 //
 // It gives what decodeYAMLLean on the whole document gives because every test the record loop
 // makes at a record's start, on the whole rest of the document, stops at the next line that
@@ -75,7 +69,7 @@ const maxInternedChecked = 4096
 //
 // When c is not nil each record is given to c instead of kept: s.Processes is then an empty list
 // and one record is in memory at a time. When ok is false c has seen part of the records: reset it.
-func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limit int, c *snapshot.Checker) (st leanStats, ok bool, err error) {
+func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, limit int, c *snapshot.Checker) (st leanStats, ok bool, err error) {
 	if !fastFieldsKnown {
 		return st, false, nil
 	}
@@ -112,18 +106,12 @@ func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limi
 	if !header || !decodeHeaderYAML(head, &s.Header) {
 		return st, false, nil
 	}
-	// Room for the processes the header counts, within reason: a record takes 256 bytes or more.
-	// Without the size (standard input, gzip), up to 32,768, and append grows from there.
-	room := 1 << 15
-	if size > 0 {
-		room = int(max(0, size-int64(len(head)+len(processesLine))) / 256)
-	}
-	room = max(0, min(s.Header.Counts.Processes, room))
+	s.Processes = []snapshot.Process{} // growProcesses gives it room at the first record
 	if c != nil {
-		room = 1 // the one record being checked
+		s.Processes = make([]snapshot.Process, 0, 1) // the one record being checked
 	}
-	s.Processes = make([]snapshot.Process, 0, room)
 	d := newLeanDecoder()
+	var fp footprint
 	// win holds the lines from the current record on; next is the offset of the line starting
 	// the record after it (the last line of win), or -1 when win runs to the end of the input.
 	win := head[:0]
@@ -157,8 +145,10 @@ func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limi
 		if c != nil {
 			s.Processes = s.Processes[:0] // the previous record was checked
 		}
-		s.Processes = append(s.Processes, snapshot.Process{})
+		s.Processes = growProcesses(s.Processes, s.Header.Counts.Processes)
+		s.Processes = s.Processes[:len(s.Processes)+1]
 		p := &s.Processes[len(s.Processes)-1]
+		*p = snapshot.Process{}
 		n, lean := d.parseProcess(body, p)
 		if rest := skipComments(body[n:]); lean && (bytes.HasPrefix(rest, []byte(recordPrefix)) || isTrailer(rest)) {
 			st.lean++
@@ -171,6 +161,9 @@ func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limi
 			}
 			st.chunks++
 			pos += n
+		}
+		if err := fp.add(p, lr.read); err != nil {
+			return st, false, err
 		}
 		if c != nil {
 			c.Add(p)
@@ -187,6 +180,7 @@ func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limi
 type lineReader struct {
 	br   *bufio.Reader
 	most int
+	read int64 // the bytes read so far
 }
 
 // appendLine appends the next line, with its newline if it has one, to dst. more is false at the
@@ -194,6 +188,7 @@ type lineReader struct {
 func (lr *lineReader) appendLine(dst []byte) (_ []byte, more bool, err error) {
 	for {
 		frag, err := lr.br.ReadSlice('\n')
+		lr.read += int64(len(frag))
 		if need := len(dst) + len(frag); need > cap(dst) {
 			grown := make([]byte, len(dst), max(need, min(2*cap(dst), lr.most)))
 			copy(grown, dst)
@@ -224,6 +219,11 @@ func (lr *lineReader) appendRecord(win []byte) (_ []byte, next int, err error) {
 		}
 		if start > 0 && bytes.HasPrefix(win[start:], []byte(recordPrefix)) {
 			return win, start, nil
+		}
+		if start == 0 && len(win) > 0 && win[0] != '#' && win[0] != '\n' && !bytes.HasPrefix(win, []byte(recordPrefix)) {
+			// Neither a record, a comment nor a blank line: the record loop declines it whatever
+			// follows, so the rest of a document outside the layout is not read into win.
+			return win, -1, nil
 		}
 		if !more {
 			return win, -1, nil

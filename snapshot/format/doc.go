@@ -2,8 +2,9 @@
 //
 // Load, Decode, Encode and WriteFile are the entry points; writes are atomic, durable and mode
 // 0600. Decode rejects hostile files with one-line errors that name the file (see
-// snapshot.Validate, MaxFileSize and the v1.1 YAML trailer); WriteOutput never clobbers what
-// procsnap did not write; ReadHeader reads only a file's header, for listings.
+// snapshot.Validate, MaxFileSize, the footprint bound of footprint.go and the v1.1 YAML
+// trailer); WriteOutput never clobbers what procsnap did not write; ReadHeader reads only a
+// file's header, for listings.
 //
 // Encode also writes jsonl, an export format (one JSON object per process) that Decode does not
 // read. JSON is written one record at a time and read by a streaming token-level reader; the

@@ -130,11 +130,7 @@ func decodeFrom(r io.Reader, name string, limit int, size int64, rewind func() e
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
 	if b, err := peekNonSpace(br); err == nil && b == '{' {
-		plain := size
-		if first == 0 {
-			plain = 0
-		}
-		s, err := decodeJSONFile(br, name, limit, plain, c)
+		s, err := decodeJSONFile(br, name, limit, c)
 		if err == nil {
 			err = gzipTrailing(outer, name)
 		}
@@ -175,7 +171,10 @@ func decodeYAMLStream(br *bufio.Reader, outer *bufio.Reader, name string, limit 
 		in.first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
 	var s snapshot.Snapshot
-	_, ok, _ := decodeYAMLLeanFrom(bufio.NewReaderSize(in, 64<<10), &s, size, limit, c)
+	_, ok, err := decodeYAMLLeanFrom(bufio.NewReaderSize(in, 64<<10), &s, limit, c)
+	if errors.Is(err, snapshot.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if !ok {
 		s = snapshot.Snapshot{}
 		if c != nil {
@@ -213,6 +212,9 @@ func decodeYAMLStream(br *bufio.Reader, outer *bufio.Reader, name string, limit 
 				return nil, fmt.Errorf("%s: %w: file is empty", name, snapshot.ErrInvalid)
 			}
 			err = unmarshalChecked(data, &s, c)
+		}
+		if errors.Is(err, snapshot.ErrTooLarge) {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w: %s", name, snapshot.ErrInvalid, oneLine(err))
@@ -359,20 +361,30 @@ func unmarshal(data []byte, s *snapshot.Snapshot) error {
 func unmarshalChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		return decodeJSONChecked(bytes.NewReader(data), s, int64(len(data)), c)
+		return decodeJSONChecked(bytes.NewReader(data), s, c)
 	}
-	if _, ok := decodeYAMLLeanChecked(data, s, c); ok {
+	_, ok, err := decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, len(data), c)
+	if err != nil {
+		return err // ErrTooLarge: records too large for the input (footprint)
+	}
+	if ok {
 		return checkTrailer(data, s)
 	}
 	*s = snapshot.Snapshot{}
 	if c != nil {
 		*c = snapshot.Checker{} // it saw part of the records
 	}
-	if len(data) > MaxWholeYAML {
+	if len(data) > MaxWholeYAML || yamlNodes(data) > maxWholeYAMLNodes {
 		return errNotLayout()
 	}
 	if err := unmarshalYAML(data, s); err != nil {
 		return err
+	}
+	var fp footprint // as the lean reader weighs them, though yaml.v3 has taken the memory already
+	for i := range s.Processes {
+		if err := fp.add(&s.Processes[i], int64(len(data))); err != nil {
+			return err
+		}
 	}
 	if c != nil && s.Processes != nil {
 		for i := range s.Processes {
@@ -405,18 +417,35 @@ func CheckStream(r io.Reader, name string) error {
 	return err
 }
 
-// errNotLayout refuses a YAML document the lean reader declines that is larger than MaxWholeYAML.
+// errNotLayout refuses a YAML document the lean reader declines that is larger than MaxWholeYAML
+// or holds more than maxWholeYAMLNodes.
 func errNotLayout() error {
 	return fmt.Errorf("not in the YAML layout procsnap writes (README: Loading snapshots), and larger than "+
-		"%d MiB, beyond what a general YAML decoder may read (about 25 times the file's size in memory); "+
-		"convert it to JSON (yq -o json) or undo the hand edits", MaxWholeYAML>>20)
+		"%d MiB or %d values, beyond what a general YAML decoder may read (about 25 times the file's size in "+
+		"memory, 100 times for short records); convert it to JSON (yq -o json) or undo the hand edits",
+		MaxWholeYAML>>20, maxWholeYAMLNodes)
 }
 
 // MaxWholeYAML bounds the YAML documents decoded whole by yaml.v3, those not in the layout the
 // lean reader reads (comments and blank lines at column 0 are in it): yaml.v3 takes about 25
-// times a document's size, so 8 MiB keeps any load near 200 MB. JSON has no such bound: it is
-// decoded as a stream.
+// times the size of a document of procsnap's records, so 8 MiB keeps such a load near 200 MB.
+// It takes several hundred bytes per value, however short: a document of short records
+// ("- {pid: 7}") takes 100 times its size, which maxWholeYAMLNodes bounds. JSON has no such
+// bound: it is decoded as a stream.
 const MaxWholeYAML = 8 << 20
+
+// maxWholeYAMLNodes bounds the values (yamlNodes) of a document decoded whole by yaml.v3, so that
+// a dense one costs no more than a document of procsnap's records does: 600,000 is about 6 MiB of
+// them (10 bytes a value), 140 MB loaded; 2.6 MiB of one-line records, 270 MB.
+const maxWholeYAMLNodes = 600_000
+
+// yamlNodes is an upper bound on the number of values (yaml.v3 nodes) of a YAML document, counted
+// without parsing it: a value starts a line, or follows ": ", "- ", ',', '{' or '['.
+func yamlNodes(data []byte) int {
+	n := 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte(": ")) + bytes.Count(data, []byte(":\n")) +
+		bytes.Count(data, []byte("- ")) + bytes.Count(data, []byte(","))
+	return n + bytes.Count(data, []byte("{")) + bytes.Count(data, []byte("["))
+}
 
 // unmarshalYAML decodes a whole YAML document with yaml.v3: what unmarshal does with a document
 // the lean reader declines, and the reference it is tested against.
