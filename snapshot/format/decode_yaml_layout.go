@@ -56,9 +56,10 @@ const maxInternedChecked = 4096
 
 // decodeYAMLLeanFrom is decodeYAMLLean reading the document from br one record at a time: it
 // holds the header, then one record and the first line of the next, never the whole document.
-// limit bounds the document's length (br fails beyond), and so how far a buffer grows. err is the first error br returned other than io.EOF;
-// ok is then false. It is also false, with an error wrapping snapshot.ErrTooLarge, when the
-// records hold too much memory for the bytes read (footprint).
+// limit bounds the document's length (br fails beyond), and so how far a buffer grows. err is
+// the first error br returned other than io.EOF; ok is then false. It is also false, with an
+// error wrapping snapshot.ErrTooLarge, when the records hold too much memory for the bytes read
+// (footprint).
 //
 // It gives what decodeYAMLLean on the whole document gives because every test the record loop
 // makes at a record's start, on the whole rest of the document, stops at the next line that
