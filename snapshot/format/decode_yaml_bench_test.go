@@ -1,12 +1,14 @@
 package format
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"runtime"
 	"testing"
 	"time"
 
+	"github.com/procsnap/procsnap/fixtures/badsnap"
 	"github.com/procsnap/procsnap/snapshot"
 )
 
@@ -99,4 +101,33 @@ func retainedMB(tb testing.TB, decode func() any) float64 {
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(v)
 	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / 1e6
+}
+
+// BenchmarkDecodeShapes decodes a file of each shape #12 names, the one procsnap writes beside
+// the densest ones (1,000,000 one-line records in YAML and JSON, 450,000 flow records for
+// yaml.v3), and reports the bytes allocated per byte of input (alloc/input), which the
+// footprint and values bounds keep small whatever the shape; the dense ones end in a refusal.
+func BenchmarkDecodeShapes(b *testing.B) {
+	flow := bytes.ReplaceAll(badsnap.ShortRecords(450000, false, 0), []byte("  - pid: "), []byte("  - {pid: "))
+	flow = bytes.ReplaceAll(flow, []byte("\n  - {pid: "), []byte("}\n  - {pid: "))
+	flow = bytes.Replace(flow, []byte("\n# end of"), []byte("}\n# end of"), 1)
+	flow = bytes.Replace(flow, []byte("processes:}\n"), []byte("processes:\n"), 1)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"busy yaml", encodeYAMLBytes(b, busySnapshot(5000))},
+		{"one-line yaml", badsnap.ShortRecords(1000000, false, 0)},
+		{"one-line json", badsnap.ShortRecords(1000000, true, 0)},
+		{"flow yaml", flow},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			var alloc uint64
+			for b.Loop() {
+				alloc += allocated(func() { _, _ = Decode(bytes.NewReader(c.data), c.name) })
+			}
+			b.ReportMetric(float64(alloc)/float64(b.N)/float64(len(c.data)), "alloc/input")
+		})
+	}
 }
