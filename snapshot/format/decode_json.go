@@ -45,18 +45,20 @@ type jsonDecoder struct {
 	maps     map[reflect.Type]*mapShare
 	sig      []byte // the signature of the map being decoded
 	fp       footprint
+	size     int64 // the input's size when known, else 0 (growProcesses)
 }
 
-// decodeJSON decodes one JSON document from r into s.
-func decodeJSON(r io.Reader, s *snapshot.Snapshot) error {
-	return decodeJSONChecked(r, s, nil)
+// decodeJSON decodes one JSON document from r into s. size is the input's size when known (0
+// when not), which bounds how many processes the header's count may make room for.
+func decodeJSON(r io.Reader, s *snapshot.Snapshot, size int64) error {
+	return decodeJSONChecked(r, s, size, nil)
 }
 
 // decodeJSONChecked is decodeJSON that, when c is not nil, gives c each process record instead
 // of keeping it: s.Processes is then an empty list (or nil when the document has none) and one
 // record is in memory at a time.
-func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, c *snapshot.Checker) error {
-	d := newJSONDecoder(r, s)
+func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, size int64, c *snapshot.Checker) error {
+	d := newJSONDecoder(r, s, size)
 	d.check = c
 	if err := d.value(reflect.ValueOf(s).Elem()); err != nil {
 		return d.wrap(err)
@@ -71,9 +73,9 @@ func decodeJSONChecked(r io.Reader, s *snapshot.Snapshot, c *snapshot.Checker) e
 	return nil
 }
 
-func newJSONDecoder(r io.Reader, s *snapshot.Snapshot) *jsonDecoder {
+func newJSONDecoder(r io.Reader, s *snapshot.Snapshot, size int64) *jsonDecoder {
 	return &jsonDecoder{jsonScanner: newJSONScanner(r), interned: make(map[string]string, 1024),
-		scratch: map[reflect.Type]reflect.Value{}, snap: s}
+		scratch: map[reflect.Type]reflect.Value{}, snap: s, size: size}
 }
 
 // wrap adds the path and offset to an error from the document; a read error (a cut gzip

@@ -13,10 +13,11 @@ import (
 // limit, and the header alone.
 
 // decodeJSONFile decodes and validates the JSON document r streams, at most limit bytes of it.
-// When c is not nil it checks the records instead of keeping them (decodeJSONChecked).
-func decodeJSONFile(r io.Reader, name string, limit int, c *snapshot.Checker) (*snapshot.Snapshot, error) {
+// size is the size of an uncompressed file (0 when unknown). When c is not nil it checks the
+// records instead of keeping them (decodeJSONChecked).
+func decodeJSONFile(r io.Reader, name string, limit int, size int64, c *snapshot.Checker) (*snapshot.Snapshot, error) {
 	var s snapshot.Snapshot
-	err := decodeJSONChecked(&limitReader{r: r, left: int64(limit)}, &s, c)
+	err := decodeJSONChecked(&limitReader{r: r, left: int64(limit)}, &s, size, c)
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, snapshot.ErrTooLarge, limit)
@@ -61,7 +62,7 @@ func (l *limitReader) Read(p []byte) (int, error) {
 // as decodeJSON. A header after the processes (procsnap writes it first) costs reading them.
 func decodeJSONHeader(r io.Reader) (snapshot.Header, error) {
 	var s snapshot.Snapshot
-	d := newJSONDecoder(r, &s)
+	d := newJSONDecoder(r, &s, 0)
 	more, err := d.objectOpen("an object")
 	for more && err == nil {
 		var key []byte

@@ -27,9 +27,9 @@ func FuzzDecodeJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var got snapshot.Snapshot
-		err := decodeJSON(bytes.NewReader(data), &got)
+		err := decodeJSON(bytes.NewReader(data), &got, int64(len(data)))
 		var slow snapshot.Snapshot
-		errSlow := decodeJSON(iotest.OneByteReader(bytes.NewReader(data)), &slow)
+		errSlow := decodeJSON(iotest.OneByteReader(bytes.NewReader(data)), &slow, 0)
 		if (err == nil) != (errSlow == nil) {
 			t.Fatalf("whole buffer: %v; one byte at a time: %v", err, errSlow)
 		}
@@ -57,7 +57,7 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("the writer wrote invalid JSON:\n%s", buf.Bytes())
 		}
 		var again snapshot.Snapshot
-		if err := decodeJSON(&buf, &again); err != nil {
+		if err := decodeJSON(&buf, &again, 0); err != nil {
 			t.Fatalf("what the reader loaded does not load again after the writer: %v", err)
 		}
 		// omitempty lists (cgroup_v1) are written only when they hold something, as encoding/json

@@ -131,7 +131,7 @@ func TestJSONReaderEveryField(t *testing.T) {
 	for name, r := range readers {
 		t.Run(name, func(t *testing.T) {
 			var got snapshot.Snapshot
-			if err := decodeJSON(r(), &got); err != nil {
+			if err := decodeJSON(r(), &got, 0); err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(want, &got); d != "" {
@@ -314,7 +314,7 @@ func TestJSONMapsShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got snapshot.Snapshot
-	if err := decodeJSON(&buf, &got); err != nil {
+	if err := decodeJSON(&buf, &got, 0); err != nil {
 		t.Fatal(err)
 	}
 	if d := cmp.Diff(s, &got); d != "" {

@@ -275,7 +275,7 @@ func (d *jsonDecoder) processes(v reflect.Value, elem *jsonCodec) error {
 	var ps []snapshot.Process // growProcesses gives it room at the first record
 	defer func() { v.Set(reflect.ValueOf(ps)) }()
 	for more := true; more; {
-		ps = growProcesses(ps, count)
+		ps = growProcesses(ps, count, d.size)
 		ps = ps[:len(ps)+1]
 		p := &ps[len(ps)-1]
 		*p = snapshot.Process{}

@@ -47,7 +47,7 @@ const (
 // decodeYAMLLean decodes data into s, which must be zero, when data is in the layout described
 // above. When ok is false s holds a partial result: reset it and decode data with yaml.v3.
 func decodeYAMLLean(data []byte, s *snapshot.Snapshot) (st leanStats, ok bool) {
-	st, ok, _ = decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, len(data), nil)
+	st, ok, _ = decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, int64(len(data)), len(data), nil)
 	return st, ok
 }
 
@@ -56,7 +56,9 @@ const maxInternedChecked = 4096
 
 // decodeYAMLLeanFrom is decodeYAMLLean reading the document from br one record at a time: it
 // holds the header, then one record and the first line of the next, never the whole document.
-// limit bounds the document's length (br fails beyond), and so how far a buffer grows. err is
+// size is the document's length when known (a regular file), else 0, which bounds how many
+// processes the header's count may make room for (growProcesses). limit bounds the document's
+// length (br fails beyond), and so how far a buffer grows. err is
 // the first error br returned other than io.EOF; ok is then false. It is also false, with an
 // error wrapping snapshot.ErrTooLarge, when the records hold too much memory for the bytes read
 // (footprint).
@@ -70,7 +72,7 @@ const maxInternedChecked = 4096
 //
 // When c is not nil each record is given to c instead of kept: s.Processes is then an empty list
 // and one record is in memory at a time. When ok is false c has seen part of the records: reset it.
-func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, limit int, c *snapshot.Checker) (st leanStats, ok bool, err error) {
+func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, size int64, limit int, c *snapshot.Checker) (st leanStats, ok bool, err error) {
 	if !fastFieldsKnown {
 		return st, false, nil
 	}
@@ -146,7 +148,7 @@ func decodeYAMLLeanFrom(br *bufio.Reader, s *snapshot.Snapshot, limit int, c *sn
 		if c != nil {
 			s.Processes = s.Processes[:0] // the previous record was checked
 		}
-		s.Processes = growProcesses(s.Processes, s.Header.Counts.Processes)
+		s.Processes = growProcesses(s.Processes, s.Header.Counts.Processes, size)
 		s.Processes = s.Processes[:len(s.Processes)+1]
 		p := &s.Processes[len(s.Processes)-1]
 		*p = snapshot.Process{}

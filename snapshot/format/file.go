@@ -130,7 +130,11 @@ func decodeFrom(r io.Reader, name string, limit int, size int64, rewind func() e
 		first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
 	if b, err := peekNonSpace(br); err == nil && b == '{' {
-		s, err := decodeJSONFile(br, name, limit, c)
+		plain := size
+		if first == 0 {
+			plain = 0 // compressed: the size is not the document's
+		}
+		s, err := decodeJSONFile(br, name, limit, plain, c)
 		if err == nil {
 			err = gzipTrailing(outer, name)
 		}
@@ -171,7 +175,7 @@ func decodeYAMLStream(br *bufio.Reader, outer *bufio.Reader, name string, limit 
 		in.first = int(min(size, int64(limit))) + 1 // + 1 to see EOF without a second chunk
 	}
 	var s snapshot.Snapshot
-	_, ok, err := decodeYAMLLeanFrom(bufio.NewReaderSize(in, 64<<10), &s, limit, c)
+	_, ok, err := decodeYAMLLeanFrom(bufio.NewReaderSize(in, 64<<10), &s, size, limit, c)
 	if errors.Is(err, snapshot.ErrTooLarge) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -361,9 +365,9 @@ func unmarshal(data []byte, s *snapshot.Snapshot) error {
 func unmarshalChecked(data []byte, s *snapshot.Snapshot, c *snapshot.Checker) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		return decodeJSONChecked(bytes.NewReader(data), s, c)
+		return decodeJSONChecked(bytes.NewReader(data), s, int64(len(data)), c)
 	}
-	_, ok, err := decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, len(data), c)
+	_, ok, err := decodeYAMLLeanFrom(bufio.NewReader(bytes.NewReader(data)), s, int64(len(data)), len(data), c)
 	if err != nil {
 		return err // ErrTooLarge: records too large for the input (footprint)
 	}

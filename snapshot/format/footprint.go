@@ -22,18 +22,20 @@ const (
 )
 
 // growProcesses returns ps with room for one more record of a file whose header counts count
-// of them. The first record gets room for all of them, up to what footprintSlack allows (29,000
-// records), so that neither a false header nor a document declined after its header costs
-// more; from there the capacity doubles, or rises to the count when that is nearer. (append
-// grows a large slice by a quarter at a time, which allocated about five times the final list;
-// doubling allocates at most twice.)
-func growProcesses(ps []snapshot.Process, count int) []snapshot.Process {
+// of them. The first record gets room for all of them, up to what the footprint bound allows
+// for an input of size bytes (0: unknown, then what footprintSlack allows, 29,000 records):
+// neither a false header nor a document declined before its first record costs more. From
+// there the capacity doubles, or rises to the count when that is nearer. (append grows a large
+// slice by a quarter at a time, which allocated about five times the final list; doubling
+// allocates at most three times, and a file's honest count once.)
+func growProcesses(ps []snapshot.Process, count int, size int64) []snapshot.Process {
 	if len(ps) < cap(ps) {
 		return ps
 	}
 	n := max(2*cap(ps), 16)
 	if cap(ps) == 0 {
-		n = max(n, min(count, footprintSlack/processSize))
+		most := (maxFootprintRatio*size + footprintSlack) / int64(processSize)
+		n = max(n, int(min(int64(count), most)))
 	} else if count > len(ps) {
 		n = min(n, count)
 	}
