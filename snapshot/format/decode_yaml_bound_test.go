@@ -100,6 +100,7 @@ func TestDenseYAMLOutsideLayoutBounded(t *testing.T) {
 	if err == nil || !errors.Is(err, snapshot.ErrInvalid) || !strings.Contains(err.Error(), "not in the YAML layout procsnap writes") {
 		t.Fatalf("err = %v, want snapshot.ErrInvalid saying it is not in the layout", err)
 	}
+	t.Logf("%d bytes, %d values: refused after allocating %.1f MB", len(dense), yamlNodes(dense), float64(got)/1e6)
 	if limit := 6 * uint64(len(dense)); got > limit {
 		t.Errorf("allocated %d MB for a %d MB file, want at most 6 times the file", got>>20, len(dense)>>20)
 	}
