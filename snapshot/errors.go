@@ -9,7 +9,8 @@ var (
 	ErrInvalid = errors.New("invalid snapshot")
 	// ErrSchema marks a snapshot whose schema version this procsnap cannot read.
 	ErrSchema = errors.New("unsupported snapshot schema")
-	// ErrTooLarge marks a snapshot file larger than MaxFileSize once decompressed.
+	// ErrTooLarge marks a snapshot file larger than MaxFileSize once decompressed, or whose
+	// records would take more memory than a small multiple of its size (format's footprint).
 	ErrTooLarge = errors.New("snapshot file too large")
 	// ErrProcUnreadable marks a /proc tree that cannot be listed at all.
 	ErrProcUnreadable = errors.New("cannot read proc filesystem")

@@ -240,11 +240,7 @@ func printRatios(w io.Writer, ratios []ratio) {
 			fmt.Fprintf(tw, "%s\t%s\t\n", name, cell(rt))
 			continue
 		}
-		b, ok := before[name]
-		if !ok {
-			b = ratio{}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", name, cell(b), cell(rt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", name, cell(before[name]), cell(rt))
 	}
 	tw.Flush()
 }
