@@ -19,9 +19,10 @@ var footprintKinds = map[string]string{
 	"map[string]string": "strMapFootprint(%s)",
 }
 
-// footprintCodec writes, for each record, <fn>Footprint: the bytes of memory a decoded record
-// holds (its struct, the strings, slices and maps it points to), which the readers weigh
-// against the bytes of input they read. A string shared between records is counted in each.
+// footprintCodec writes, for each record, <fn>Size, the size of its struct, and <fn>Footprint:
+// the bytes of memory a decoded record holds beyond it (the strings, slices and maps it points
+// to, its own records), which the readers weigh against the bytes of input they read. A string
+// shared between records is counted in each.
 func footprintCodec(g *gen, recs []*record) error {
 	for _, r := range recs {
 		for _, f := range r.fields {
