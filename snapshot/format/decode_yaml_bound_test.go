@@ -80,18 +80,9 @@ func TestLargeYAMLMemoryBounded(t *testing.T) {
 // TestDenseYAMLOutsideLayoutBounded: a document outside the layout, smaller than MaxWholeYAML but
 // of short records ("- {pid: 7}", 4 values in 18 bytes), holds more values than
 // maxWholeYAMLNodes: it is refused before yaml.v3 reads it, where yaml.v3 took 100 times its
-// size (822 MB for 8 MB on main). The same records, fewer, are decoded by yaml.v3.
+// size (1.08 GB for 8 MB on main). The same records, fewer, are decoded by yaml.v3.
 func TestDenseYAMLOutsideLayoutBounded(t *testing.T) {
-	flow := func(n int) []byte {
-		var b bytes.Buffer
-		fmt.Fprintf(&b, "header:\n  schema: procsnap/v1.2\n  counts:\n    processes: %d\nprocesses:\n", n)
-		for pid := 1; pid <= n; pid++ {
-			fmt.Fprintf(&b, "  - {pid: %d}\n", pid)
-		}
-		b.WriteString(yamlTrailer)
-		return b.Bytes()
-	}
-	dense := flow(200000)
+	dense := badsnap.FlowRecords(200000)
 	if len(dense) > MaxWholeYAML || yamlNodes(dense) <= maxWholeYAMLNodes {
 		t.Fatalf("%d bytes, %d values: want at most MaxWholeYAML and more than maxWholeYAMLNodes", len(dense), yamlNodes(dense))
 	}
@@ -104,7 +95,7 @@ func TestDenseYAMLOutsideLayoutBounded(t *testing.T) {
 	if limit := 6 * uint64(len(dense)); got > limit {
 		t.Errorf("allocated %d MB for a %d MB file, want at most 6 times the file", got>>20, len(dense)>>20)
 	}
-	s, err := Decode(bytes.NewReader(flow(1000)), "small.yaml")
+	s, err := Decode(bytes.NewReader(badsnap.FlowRecords(1000)), "small.yaml")
 	if err != nil || len(s.Processes) != 1000 {
 		t.Fatalf("1,000 flow records: %v", err)
 	}
