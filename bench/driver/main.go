@@ -254,12 +254,17 @@ func buildJobs(t sizeTools, a, b string) []job {
 		{Name: jobTree, Argv: []string{t.bin, "tree", "--sessions", a}},
 	}
 	for i := range jobs {
-		cmd, _, _ := strings.Cut(jobs[i].Name, " ")
-		if (cmd == "diff" || cmd == "tree") && !commandPresent(t.bin, cmd) {
-			jobs[i].NA = "n/a: command not present"
-		}
+		markAbsent(&jobs[i])
 	}
 	return jobs
+}
+
+// markAbsent marks j not run when its binary lacks its command (diff and tree, which older
+// procsnaps did not have).
+func markAbsent(j *job) {
+	if cmd := j.Argv[1]; (cmd == "diff" || cmd == "tree") && !commandPresent(j.Argv[0], cmd) {
+		j.NA = "n/a: command not present"
+	}
 }
 
 // baselineJobs are the jobs of jobs that run bin, run by the binary baseline instead and named
@@ -270,15 +275,8 @@ func baselineJobs(bin, baseline string, jobs []job) []job {
 		if j.Argv[0] != bin {
 			continue // ps, lsof, the floor
 		}
-		b := j
-		b.Name = baselineLabel + ": " + j.Name
-		b.Argv = append([]string{baseline}, j.Argv[1:]...)
-		if b.NA == "" {
-			cmd, _, _ := strings.Cut(j.Name, " ")
-			if (cmd == "diff" || cmd == "tree") && !commandPresent(baseline, cmd) {
-				b.NA = "n/a: command not present"
-			}
-		}
+		b := job{Name: baselineLabel + ": " + j.Name, Argv: append([]string{baseline}, j.Argv[1:]...)}
+		markAbsent(&b)
 		out = append(out, b)
 	}
 	return out
